@@ -1,0 +1,170 @@
+#include "io_service.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "log.h"
+
+namespace mr {
+namespace {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+IoService& IoService::Get() {
+  // Never destroyed: the thread must outlive static destructors run at process exit.
+  static IoService* service = new IoService();
+  return *service;
+}
+
+IoService::IoService() {
+  thread_ = std::thread([this] { Loop(); });
+  thread_.detach();
+}
+
+IoBackend* IoService::Backend(uint64_t mode, std::string* why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (mode != IO_PWRITE) {
+    if (!uringTried_) {
+      uringTried_ = true;
+      uring_ = IoBackend::Create(IO_URING, &uringWhy_);
+    }
+    if (uring_) return uring_.get();
+    if (mode == IO_URING) {
+      *why = uringWhy_;
+      return nullptr;
+    }
+  }
+  if (!pwrite_) pwrite_ = IoBackend::Create(IO_PWRITE, why);
+  return pwrite_.get();
+}
+
+void IoService::Wake(const std::shared_ptr<Log>& log) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (log->queued) return;
+  log->queued = true;
+  ready_.push_back(log);
+  bool known = false;
+  for (auto& w : all_) if (w.lock() == log) { known = true; break; }
+  if (!known) all_.push_back(log);
+  cv_.notify_one();
+}
+
+void IoService::Loop() {
+  std::vector<std::shared_ptr<Log>> logs;
+  int64_t nextTimers = NowMs() + 10;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_until(lock, std::chrono::steady_clock::time_point(std::chrono::milliseconds(nextTimers)),
+                     [&] { return !ready_.empty(); });
+      logs.swap(ready_);
+      for (auto& l : logs) l->queued = false;
+    }
+    if (!logs.empty()) Round(logs);
+    logs.clear();
+    if (NowMs() >= nextTimers) {
+      Timers();
+      nextTimers = NowMs() + 10;
+    }
+  }
+}
+
+void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
+  struct Work {
+    Log* log;
+    std::vector<AppendOp> ops;
+    std::vector<ControlOp> controls;
+    size_t prepared = 0;
+    Failure prepFailure;  // Prepare refused op `prepared` (e.g. could not roll a segment)
+    Failure failure;      // a write or sync failed: nothing of this round is acknowledged
+    size_t firstReq = 0;
+  };
+  std::vector<Work> work(logs.size());
+  for (size_t i = 0; i < logs.size(); i++) {
+    work[i].log = logs[i].get();
+    logs[i]->TakeWork(&work[i].ops, &work[i].controls);
+  }
+  // Writes, grouped per backend (logs may force pwrite while others use io_uring).
+  std::vector<IoReq> uringReqs, pwriteReqs;
+  for (auto& w : work) {
+    auto& reqs = w.log->backend == uring_.get() ? uringReqs : pwriteReqs;
+    w.firstReq = reqs.size();
+    for (auto& op : w.ops) {
+      if (Failure f = w.log->Prepare(op)) { w.prepFailure = f; break; }
+      size_t bytes = 0;
+      for (int k = 0; k < op.iovcnt; k++) bytes += op.iov[k].iov_len;
+      reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
+      w.prepared++;
+    }
+  }
+  if (!uringReqs.empty()) uring_->Writev(uringReqs.data(), uringReqs.size());
+  if (!pwriteReqs.empty()) pwrite_->Writev(pwriteReqs.data(), pwriteReqs.size());
+  // Group commit: one fdatasync per file written this round by an `always` log.
+  std::vector<int> fds;
+  std::vector<size_t> owner;
+  for (size_t i = 0; i < work.size(); i++) {
+    auto& w = work[i];
+    auto& reqs = w.log->backend == uring_.get() ? uringReqs : pwriteReqs;
+    for (size_t k = 0; k < w.prepared; k++) {
+      int r = reqs[w.firstReq + k].result;
+      if (r < 0 && !w.failure) w.failure = Failure::Io("write", w.ops[k].seg->path, -r);
+    }
+    if (w.failure) continue;
+    w.log->RoundSyncFds(w.ops, w.prepared, &fds);
+    owner.resize(fds.size(), i);
+  }
+  if (!fds.empty()) {
+    std::vector<int> results(fds.size(), 0);
+    // All `always` logs share the backend choice of the first; fsyncs are independent per fd.
+    IoBackend* b = work[owner[0]].log->backend;
+    b->Datasync(fds.data(), results.data(), fds.size());
+    for (size_t k = 0; k < fds.size(); k++) {
+      auto& w = work[owner[k]];
+      if (results[k] < 0 && !w.failure) w.failure = Failure::Io("fdatasync", w.log->dir, -results[k]);
+      else if (results[k] == 0) w.log->dirty = false;
+    }
+  }
+  for (auto& w : work) {
+    if (w.failure) {
+      w.log->FailAll(w.ops, 0, w.failure);
+    } else {
+      w.log->Commit(w.ops, w.prepared, {});
+      if (w.prepared < w.ops.size()) w.log->FailAll(w.ops, w.prepared, w.prepFailure);
+      if (w.log->opts.durability == DURABILITY_ALWAYS && w.prepared) w.log->dirty = false;
+    }
+    for (auto& c : w.controls) w.log->RunControl(c);
+    w.log->Notify();
+  }
+  for (auto& w : work) w.log->Extend();
+}
+
+void IoService::Timers() {
+  const int64_t now = NowMs();
+  const bool sweep = now >= nextSweepMs_;
+  if (sweep) nextSweepMs_ = now + 1000;
+  std::vector<std::shared_ptr<Log>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::remove_if(all_.begin(), all_.end(), [](const std::weak_ptr<Log>& w) {
+      auto l = w.lock();
+      return !l || l->finished;
+    });
+    all_.erase(it, all_.end());
+    for (auto& w : all_) if (auto l = w.lock()) live.push_back(l);
+  }
+  for (auto& l : live) {
+    if (l->opts.durability == DURABILITY_INTERVAL && l->dirty && now >= l->nextSyncMs) {
+      int fd = l->ActiveFd();
+      if (fd >= 0) fdatasync(fd);
+      l->dirty = false;
+      l->nextSyncMs = now + static_cast<int64_t>(l->opts.syncIntervalMs);
+    }
+    if (sweep) l->SweepIdle(now, idleMs_);
+  }
+}
+
+}  // namespace mr

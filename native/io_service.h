@@ -1,0 +1,48 @@
+// The process-wide I/O thread. Logs queue work and wake it; each round it takes every ready
+// log's batches, writes them all (one io_uring submission), syncs each `always` log's files once
+// (group commit: every append that arrived during the previous round shares one fdatasync), then
+// acknowledges. Between rounds it runs interval syncs, zero-fills ahead of durable tails and
+// closes idle descriptors and mappings.
+#pragma once
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "io_backend.h"
+
+namespace mr {
+
+class Log;
+
+class IoService {
+ public:
+  static IoService& Get();
+  // The backend for a mode (IO_AUTO, IO_URING, IO_PWRITE); nullptr with *why when refused.
+  IoBackend* Backend(uint64_t mode, std::string* why);
+  void Wake(const std::shared_ptr<Log>& log);
+  // Seconds a log may sit unwritten before its descriptors and unused mappings are released.
+  void SetIdleMs(int64_t ms) { idleMs_ = ms; }
+
+ private:
+  IoService();
+  void Loop();
+  void Round(std::vector<std::shared_ptr<Log>>& logs);
+  void Timers();
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<Log>> ready_;
+  std::vector<std::weak_ptr<Log>> all_;
+  std::unique_ptr<IoBackend> uring_;
+  std::unique_ptr<IoBackend> pwrite_;
+  std::string uringWhy_;
+  bool uringTried_ = false;
+  int64_t idleMs_ = 30000;
+  int64_t nextSweepMs_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace mr

@@ -1,0 +1,277 @@
+// The N-API face of a Log. Arguments arrive checked by src/storage/shard-log.ts; this file only
+// converts them. Completions from the I/O thread come back through one thread-safe function per
+// log, coalesced: many acknowledged batches resolve in one hop to the JS thread.
+#include "log_wrap.h"
+
+#include <atomic>
+#include <unordered_map>
+
+#include "common.h"
+#include "io_service.h"
+#include "log.h"
+
+namespace mr {
+namespace {
+
+struct Pending {
+  Napi::Promise::Deferred deferred;
+  Napi::Reference<Napi::Value> keepAlive;  // the payload Buffer, until the write is done
+  bool isVoid = false;
+};
+
+// Shared between the JS-side wrapper and the I/O thread's notify hook.
+struct Channel {
+  std::mutex mu;
+  bool open = true;
+  std::atomic<bool> scheduled{false};
+  Napi::ThreadSafeFunction tsfn;
+};
+
+class NativeLog : public Napi::ObjectWrap<NativeLog> {
+ public:
+  static Napi::FunctionReference* ctor;
+
+  static void Define(Napi::Env env, Napi::Object exports) {
+    Napi::Function fn = DefineClass(env, "NativeLog",
+                                    {
+                                        InstanceMethod<&NativeLog::Append>("append"),
+                                        InstanceMethod<&NativeLog::Read>("read"),
+                                        InstanceMethod<&NativeLog::FindByTimestamp>("findByTimestamp"),
+                                        InstanceMethod<&NativeLog::Trim>("trim"),
+                                        InstanceMethod<&NativeLog::Flush>("flush"),
+                                        InstanceMethod<&NativeLog::Close>("close"),
+                                        InstanceMethod<&NativeLog::Stats>("stats"),
+                                        InstanceMethod<&NativeLog::StartOffset>("startOffset"),
+                                        InstanceMethod<&NativeLog::EndOffset>("endOffset"),
+                                        InstanceAccessor<&NativeLog::Io>("io"),
+                                    });
+    ctor = new Napi::FunctionReference(Napi::Persistent(fn));
+    exports.Set("NativeLog", fn);
+  }
+
+  explicit NativeLog(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeLog>(info) {
+    if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "NativeLog is created by openLog()");
+    log_ = *info[0].As<Napi::External<std::shared_ptr<Log>>>().Data();
+    channel_ = std::make_shared<Channel>();
+    Napi::Env env = info.Env();
+    channel_->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "millrace-log", 0, 1);
+    channel_->tsfn.Unref(env);
+    std::weak_ptr<Channel> weak = channel_;
+    NativeLog* self = this;
+    log_->notify = [weak, self] {
+      auto ch = weak.lock();
+      if (!ch) return;
+      std::lock_guard<std::mutex> lock(ch->mu);
+      if (!ch->open || ch->scheduled.exchange(true)) return;
+      ch->tsfn.NonBlockingCall([self, weak](Napi::Env env, Napi::Function) {
+        auto c = weak.lock();
+        if (!c) return;
+        c->scheduled = false;
+        self->Drain(env);
+      });
+    };
+  }
+
+  ~NativeLog() override {
+    if (log_) log_->notify = nullptr;
+    ReleaseChannel();
+  }
+
+ private:
+  void ReleaseChannel() {
+    if (!channel_) return;
+    std::lock_guard<std::mutex> lock(channel_->mu);
+    if (channel_->open) {
+      channel_->open = false;
+      channel_->tsfn.Release();
+    }
+  }
+
+  void Track(Napi::Env env, uint64_t id, Pending p) {
+    if (pending_.empty()) channel_->tsfn.Ref(env);
+    pending_.emplace(id, std::move(p));
+  }
+
+  void Drain(Napi::Env env) {
+    Napi::HandleScope scope(env);
+    for (Completion& c : log_->TakeCompletions()) {
+      auto it = pending_.find(c.id);
+      if (it == pending_.end()) continue;
+      Pending p = std::move(it->second);
+      pending_.erase(it);
+      if (c.failure) p.deferred.Reject(MakeError(env, c.failure).Value());
+      else if (p.isVoid) p.deferred.Resolve(env.Undefined());
+      else p.deferred.Resolve(Napi::Number::New(env, static_cast<double>(c.value)));
+    }
+    if (pending_.empty() && channel_) {
+      std::lock_guard<std::mutex> lock(channel_->mu);
+      if (channel_->open) channel_->tsfn.Unref(env);
+    }
+    if (log_->finished && pending_.empty()) ReleaseChannel();
+  }
+
+  // append(payload, count, baseTs, maxTs, flags, rawSize, keyRef) -> Promise<firstOffset>
+  Napi::Value Append(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto payload = info[0].As<Napi::Uint8Array>();
+    AppendOp op;
+    op.payload = payload.Data();
+    op.payloadSize = static_cast<uint32_t>(payload.ByteLength());
+    op.count = info[1].As<Napi::Number>().Uint32Value();
+    op.baseTs = info[2].As<Napi::Number>().Int64Value();
+    op.maxTs = info[3].As<Napi::Number>().Int64Value();
+    op.flags = static_cast<uint16_t>(info[4].As<Napi::Number>().Uint32Value());
+    op.rawSize = info[5].As<Napi::Number>().Uint32Value();
+    op.keyRef = info[6].As<Napi::Number>().Uint32Value();
+    if (Failure f = log_->ValidatePayload(op.payload, op.payloadSize, op.count, op.flags, op.baseTs, op.maxTs)) throw MakeError(env, f);
+    op.id = ++nextId_;
+    uint64_t first = 0;
+    if (Failure f = log_->Append(op, &first)) throw MakeError(env, f);
+    Pending p{Napi::Promise::Deferred::New(env), Napi::Persistent(info[0]), false};
+    Napi::Promise promise = p.deferred.Promise();
+    Track(env, op.id, std::move(p));
+    return promise;
+  }
+
+  Napi::Value ControlCall(Napi::Env env, ControlOp op, bool isVoid) {
+    op.id = ++nextId_;
+    if (Failure f = log_->Control(op)) throw MakeError(env, f);
+    Pending p{Napi::Promise::Deferred::New(env), Napi::Reference<Napi::Value>(), isVoid};
+    Napi::Promise promise = p.deferred.Promise();
+    Track(env, op.id, std::move(p));
+    return promise;
+  }
+
+  // read(offset, maxRecords, maxBytes) -> { buffer, file, position } | null
+  Napi::Value Read(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    ReadView view;
+    const uint64_t offset = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    const uint64_t maxRecords = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+    const uint64_t maxBytes = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+    if (Failure f = log_->Read(offset, maxRecords, maxBytes, &view)) throw MakeError(env, f);
+    if (!view.map || view.endPos <= view.startPos) return env.Null();
+    auto* hold = new std::shared_ptr<Mapping>(view.map);
+    auto buf = Napi::Buffer<uint8_t>::New(env, view.map->addr + view.startPos, view.endPos - view.startPos,
+                                          [](Napi::Env, uint8_t*, std::shared_ptr<Mapping>* h) { delete h; }, hold);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("buffer", buf);
+    out.Set("file", view.file);
+    out.Set("position", Napi::Number::New(env, static_cast<double>(view.startPos)));
+    return out;
+  }
+
+  Napi::Value FindByTimestamp(const Napi::CallbackInfo& info) {
+    uint64_t offset = 0;
+    if (Failure f = log_->FindByTimestamp(info[0].As<Napi::Number>().Int64Value(), &offset)) throw MakeError(info.Env(), f);
+    return Napi::Number::New(info.Env(), static_cast<double>(offset));
+  }
+
+  // trim(olderThan | null, maxBytes, beforeOffset) -> Promise<segmentsRemoved>
+  Napi::Value Trim(const Napi::CallbackInfo& info) {
+    ControlOp op;
+    op.kind = ControlKind::Trim;
+    op.olderThan = info[0].IsNumber() ? info[0].As<Napi::Number>().Int64Value() : kNoTs;
+    op.maxBytes = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+    op.beforeOffset = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+    return ControlCall(info.Env(), op, false);
+  }
+
+  Napi::Value Flush(const Napi::CallbackInfo& info) {
+    ControlOp op;
+    op.kind = ControlKind::Flush;
+    return ControlCall(info.Env(), op, true);
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    ControlOp op;
+    op.kind = ControlKind::Close;
+    return ControlCall(info.Env(), op, true);
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    LogStats s = log_->Stats();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("startOffset", Napi::Number::New(env, static_cast<double>(s.startOffset)));
+    o.Set("endOffset", Napi::Number::New(env, static_cast<double>(s.endOffset)));
+    o.Set("segments", Napi::Number::New(env, static_cast<double>(s.segments)));
+    o.Set("bytes", Napi::Number::New(env, static_cast<double>(s.bytes)));
+    o.Set("firstTimestamp", s.firstTs == kNoTs ? env.Undefined() : Napi::Number::New(env, static_cast<double>(s.firstTs)));
+    o.Set("lastTimestamp", s.lastTs == kNoTs ? env.Undefined() : Napi::Number::New(env, static_cast<double>(s.lastTs)));
+    return o;
+  }
+
+  Napi::Value StartOffset(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(log_->StartOffset())); }
+  Napi::Value EndOffset(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(log_->EndOffset())); }
+  Napi::Value Io(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), log_->IoName()); }
+
+  std::shared_ptr<Log> log_;
+  std::shared_ptr<Channel> channel_;
+  std::unordered_map<uint64_t, Pending> pending_;
+  uint64_t nextId_ = 0;
+};
+
+Napi::FunctionReference* NativeLog::ctor = nullptr;
+
+class OpenWorker : public Napi::AsyncWorker {
+ public:
+  OpenWorker(Napi::Env env, std::string dir, LogOptions opts)
+      : Napi::AsyncWorker(env), dir_(std::move(dir)), opts_(opts), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { failure_ = Log::Open(dir_, opts_, &log_); }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (failure_) {
+      deferred_.Reject(MakeError(env, failure_).Value());
+      return;
+    }
+    auto ext = Napi::External<std::shared_ptr<Log>>::New(env, &log_);
+    deferred_.Resolve(NativeLog::ctor->New({ext}));
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::string dir_;
+  LogOptions opts_;
+  Napi::Promise::Deferred deferred_;
+  Failure failure_;
+  std::shared_ptr<Log> log_;
+};
+
+uint64_t OptU64(const Napi::Object& o, const char* key, uint64_t dflt) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()) : dflt;
+}
+
+// openLog(dir, { segmentBytes, durability, syncIntervalMs, indexIntervalBytes, io }) -> Promise<NativeLog>
+Napi::Value OpenLog(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string dir = info[0].As<Napi::String>().Utf8Value();
+  Napi::Object o = info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  LogOptions opts;
+  opts.segmentBytes = OptU64(o, "segmentBytes", opts.segmentBytes);
+  opts.durability = OptU64(o, "durability", opts.durability);
+  opts.syncIntervalMs = OptU64(o, "syncIntervalMs", opts.syncIntervalMs);
+  opts.indexIntervalBytes = OptU64(o, "indexIntervalBytes", opts.indexIntervalBytes);
+  opts.io = OptU64(o, "io", opts.io);
+  auto* worker = new OpenWorker(env, dir, opts);
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+Napi::Value SetIdleMs(const Napi::CallbackInfo& info) {
+  IoService::Get().SetIdleMs(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitLog(Napi::Env env, Napi::Object exports) {
+  NativeLog::Define(env, exports);
+  exports.Set("openLog", Napi::Function::New(env, OpenLog, "openLog"));
+  exports.Set("setIdleMs", Napi::Function::New(env, SetIdleMs, "setIdleMs"));
+}
+
+}  // namespace mr

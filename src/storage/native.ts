@@ -1,0 +1,79 @@
+// The only file that loads the .node binary. Everything else imports `native` from here.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { createError, NativeUnavailableError, type ErrorDetails } from '../errors.js';
+
+export interface NativeReadView {
+  buffer: Buffer;
+  file: string;
+  position: number;
+}
+
+export interface NativeLogStats {
+  startOffset: number;
+  endOffset: number;
+  segments: number;
+  bytes: number;
+  firstTimestamp: number | undefined;
+  lastTimestamp: number | undefined;
+}
+
+/** The C++ log. Arguments are checked by ShardLog before they get here. */
+export interface NativeLog {
+  append(payload: Uint8Array, count: number, baseTs: number, maxTs: number, flags: number, rawSize: number, keyRef: number): Promise<number>;
+  read(offset: number, maxRecords: number, maxBytes: number): NativeReadView | null;
+  findByTimestamp(ts: number): number;
+  trim(olderThan: number | null, maxBytes: number, beforeOffset: number): Promise<number>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  stats(): NativeLogStats;
+  startOffset(): number;
+  endOffset(): number;
+  readonly io: 'io_uring' | 'pwrite';
+}
+
+export interface NativeOpenOptions {
+  segmentBytes: number;
+  durability: number;
+  syncIntervalMs: number;
+  indexIntervalBytes: number;
+  io: number;
+}
+
+export interface NativeAddon {
+  init(createError: (code: string, message: string, details?: ErrorDetails) => Error): void;
+  noop(): void;
+  crc32c(data: Uint8Array, seed?: number): number;
+  md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
+  bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
+  openLog(dir: string, options: NativeOpenOptions): Promise<NativeLog>;
+  setIdleMs(ms: number): void;
+  aeadSeal(key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer;
+  aeadOpen(key: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer;
+}
+
+function load(): NativeAddon {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/storage or dist/storage: the package root is two levels up.
+  const root = join(here, '..', '..');
+  const candidates = [join(root, 'build', 'Release', 'millrace.node'), join(root, 'build', 'Debug', 'millrace.node')];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) {
+    throw new NativeUnavailableError(
+      `The Millrace native addon is not built (looked for ${candidates.join(', ')}). Run \`npm run build\` (needs a C++ compiler, make, python3 and Node's headers).`,
+    );
+  }
+  const require = createRequire(import.meta.url);
+  let addon: NativeAddon;
+  try {
+    addon = require(path) as NativeAddon;
+  } catch (cause) {
+    throw new NativeUnavailableError(`The Millrace native addon at ${path} failed to load: ${(cause as Error).message}`, { cause });
+  }
+  addon.init(createError);
+  return addon;
+}
+
+export const native: NativeAddon = load();

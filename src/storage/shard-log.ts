@@ -148,7 +148,7 @@ export class ShardLog {
     let bytes = 0;
     let next = offset;
     let full = false;
-    for (let hop = 0; hop < MAX_SEGMENT_HOPS && !full; hop++) {
+    for (let hop = 0; hop < MAX_SEGMENT_HOPS && !full && records.length < maxRecords && bytes < maxBytes; hop++) {
       const view = this.nativeLog.read(next, maxRecords - records.length, maxBytes - bytes);
       if (view === null) break;
       const before = next;

@@ -113,12 +113,14 @@ export class RecordCursor {
 
   next(): boolean {
     if (this.pos >= this.end) return false;
+    // Plain indexed loads: cheaper than Buffer#readUInt32LE's checks on this, the hottest loop
+    // of a consumer; the native side validated every record's lengths before writing them.
     const b = this.buf;
     const p = this.pos;
-    const size = b.readUInt32LE(p + R_OFF_SIZE);
-    this.timestamp = this.base + b.readUInt32LE(p + R_OFF_TS_DELTA);
-    this.dataLen = b.readUInt32LE(p + R_OFF_DATA_LEN);
-    this.keyLen = b.readUInt16LE(p + R_OFF_KEY_LEN);
+    const size = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    this.timestamp = this.base + (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
+    this.dataLen = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16)) + b[p + 11] * 0x1000000;
+    this.keyLen = b[p + 12] | (b[p + 13] << 8);
     this.hasHash = (b[p + R_OFF_FLAGS] & R_FLAG_EXPLICIT_HASH) !== 0;
     this.start = p;
     this.keyStart = p + RECORD_HEADER_SIZE + (this.hasHash ? EXPLICIT_HASH_SIZE : 0);

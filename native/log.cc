@@ -50,7 +50,11 @@ const char* Log::IoName() const { return backend ? backend->Name() : "none"; }
 
 Failure Log::Open(const std::string& dir, const LogOptions& opts, std::shared_ptr<Log>* out) {
   std::string why;
-  IoBackend* backend = IoService::Get().Backend(opts.io, &why);
+  // Measured (bench/RESULTS.md): for page-cache-only writes io_uring hands each file-extending
+  // buffered write to a kernel worker thread, which costs 3x against an inline pwritev on this
+  // 2-core machine; durable logs gain from it (syncs overlap), so `auto` splits by policy.
+  const uint64_t mode = opts.io == IO_AUTO && opts.durability == DURABILITY_NEVER ? IO_PWRITE : opts.io;
+  IoBackend* backend = IoService::Get().Backend(mode, &why);
   if (!backend) return Failure{codes::IO, "io_uring is not available: " + why, dir, -1, ENOSYS};
   std::shared_ptr<Log> log(new Log(dir, opts));
   log->backend = backend;

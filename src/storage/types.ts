@@ -11,7 +11,7 @@ export interface ShardLogOptions {
   durability?: Durability;
   /** Sync period for `interval` (default 1000 ms). */
   syncIntervalMs?: number;
-  /** Write path: io_uring when the kernel allows it (`auto`), or force one. */
+  /** Write path. `auto`: io_uring for durable logs when the kernel allows it (else pwrite), pwrite for `never`; or force one. */
   io?: IoMode;
   /** Bytes of log between sparse index entries (default 4096). */
   indexIntervalBytes?: number;

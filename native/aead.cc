@@ -101,8 +101,7 @@ bool AeadOpen(const uint8_t* key, AadParts aad, const uint8_t* sealed, size_t se
   const size_t len = sealedLen - kAeadOverhead;
   EVP_CIPHER_CTX* ctx = OpenCtx();
   if (!ctx) return Fail();
-  // Copied first: decrypting in place may overwrite nothing past `len`, but the tag must be set
-  // from a mutable buffer and before Final.
+  // OpenSSL takes the expected tag through a mutable pointer, and before Final.
   uint8_t tag[kAeadTagBytes];
   std::memcpy(tag, sealed + kAeadNonceBytes + len, kAeadTagBytes);
   uint8_t final[16];

@@ -1,4 +1,15 @@
-// Public API: re-exports only.
+// Public API of the `millrace` package: re-exports only.
+export { Millrace, type MillraceOptions, type KinesisApi, type FastApi, type CallOptions } from './millrace.js';
+export type { FastRecord, FastPutResult, FastShardPlacement } from './api/fast/put-batch.js';
+export type { FastReadOptions, FastReadResult } from './api/fast/read-shard.js';
+export type { TailOptions } from './api/fast/tail-shard.js';
+export type { TailBatch } from './streams/subscriptions.js';
+export { KinesisError, KINESIS_ERRORS, toKinesisError, toKinesisErrorResponse, type KinesisErrorType, type KinesisErrorResponse } from './api/errors.js';
+export { kinesisActions, dispatchKinesis, runKinesisAction, isKinesisAction, kinesisTracing, type KinesisActionName, type KinesisContext } from './api/kinesis/index.js';
+export type * from './api/kinesis/shapes.js';
+export type { StreamMetricsOutput } from './api/metrics.js';
+export type { StreamsOptions } from './streams/options.js';
+export { ManualClock, systemClock, type Clock } from './core/clock.js';
 export * from './errors.js';
-export { ShardLog, type ReadFrom, type ReadResult, type PackedAppend } from './storage/shard-log.js';
+export { ShardLog } from './storage/shard-log.js';
 export type * from './storage/types.js';

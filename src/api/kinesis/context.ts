@@ -1,0 +1,9 @@
+// What every operation receives: the engine, and per-call options that do not belong in the AWS
+// request shape.
+import type { StreamsEngine } from '../../streams/engine.js';
+
+export interface KinesisContext {
+  readonly engine: StreamsEngine;
+  /** Cancels long-lived calls (SubscribeToShard). */
+  readonly signal?: AbortSignal;
+}

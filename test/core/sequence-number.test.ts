@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SEQUENCE_NUMBER_DIGITS,
+  ShardSequencer,
+  compareSequenceNumbers,
+  decodeSequenceNumber,
+  encodeSequenceNumber,
+} from '../../src/core/sequence-number.js';
+
+describe('sequence numbers', () => {
+  it('are 56-digit decimals that decode to their parts', () => {
+    const s = encodeSequenceNumber({ epoch: 7, shardIndex: 3, position: 42 });
+    expect(s).toMatch(/^\d{56}$/);
+    expect(s.length).toBe(SEQUENCE_NUMBER_DIGITS);
+    expect(decodeSequenceNumber(s)).toEqual({ epoch: 7, shardIndex: 3, position: 42 });
+  });
+
+  it('keep 56 digits at the extremes', () => {
+    expect(encodeSequenceNumber({ epoch: 0, shardIndex: 0, position: 0 })).toHaveLength(56);
+    expect(encodeSequenceNumber({ epoch: 2 ** 40 - 1, shardIndex: 2 ** 32 - 1, position: Number.MAX_SAFE_INTEGER })).toHaveLength(56);
+  });
+
+  it('increase strictly with the offset within a shard, and along lineage', () => {
+    const seq = new ShardSequencer(1, 0);
+    const child = new ShardSequencer(1, 1);
+    let prev = seq.starting;
+    for (const off of [0, 1, 2, 9, 10, 999_999_999_999, 1_000_000_000_000, 2 ** 52]) {
+      const s = seq.forOffset(off);
+      expect(compareSequenceNumbers(prev, s)).toBe(-1);
+      expect(BigInt(prev) < BigInt(s)).toBe(true);
+      prev = s;
+    }
+    expect(compareSequenceNumbers(seq.forOffset(2 ** 40), child.starting)).toBe(-1);
+  });
+
+  it('fast encoder agrees with the bigint encoder, including across the 12-digit carry', () => {
+    const seq = new ShardSequencer(123456, 77);
+    for (const p of [0, 1, 5, 10 ** 11, 10 ** 12 - 1, 10 ** 12, 10 ** 13 + 17, 2 ** 53 - 1]) {
+      expect(seq.at(p)).toBe(encodeSequenceNumber({ epoch: 123456, shardIndex: 77, position: p }));
+    }
+  });
+
+  it('rejects numbers that are not ours', () => {
+    expect(decodeSequenceNumber('49590338271490256608559692538361571095921575989136588898')).toBeUndefined();
+    expect(decodeSequenceNumber('0')).toBeUndefined();
+    expect(decodeSequenceNumber('abc')).toBeUndefined();
+    expect(decodeSequenceNumber('1'.repeat(56))).toBeUndefined();
+  });
+
+  it('compares by length first', () => {
+    expect(compareSequenceNumbers('9', '10')).toBe(-1);
+    expect(compareSequenceNumbers('10', '10')).toBe(0);
+    expect(compareSequenceNumbers('11', '10')).toBe(1);
+  });
+});

@@ -1,0 +1,259 @@
+// Sans-IO framing (docs/PROTOCOL.md#frames): bytes in, frames out, and frames into one buffer.
+// No sockets here: the decoder is fed whatever chunks the transport produced, so it can be tested
+// and fuzzed alone.
+//
+// Frame header, 16 bytes, little-endian, frozen for every version:
+//   0   length     u32   bytes after this field: 12 + body length
+//   4   version    u8
+//   5   kind       u8    0 request, 1 response, 2 push
+//   6   command    u16
+//   8   requestId  u32   push: subscription id
+//   12  status     u16   0, or a wire error code (then the body is an error body)
+//   14  flags      u16   reserved, 0
+//   16  body
+import {
+  FRAME_HEADER_SIZE,
+  FRAME_LENGTH_BASE,
+  F_OFF_COMMAND,
+  F_OFF_FLAGS,
+  F_OFF_KIND,
+  F_OFF_LENGTH,
+  F_OFF_REQUEST_ID,
+  F_OFF_STATUS,
+  F_OFF_VERSION,
+  FrameKind,
+  MAX_FRAME_BYTES_CEILING,
+  PREAMBLE_MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+} from './constants.js';
+import { InvalidArgumentError } from '../errors.js';
+import { WireErrorCode } from './error-codes.js';
+import { ProtocolError } from './errors.js';
+
+export interface FrameHeader {
+  version: number;
+  kind: FrameKind;
+  command: number;
+  /** Request id; for pushes, the subscription id. */
+  requestId: number;
+  /** 0, or a wire error code. */
+  status: number;
+}
+
+export interface Frame extends FrameHeader {
+  /** A view of the received bytes when the frame arrived whole in one chunk, else its own buffer. */
+  body: Buffer;
+}
+
+export interface FrameDecoderOptions {
+  /** Largest frame accepted, header included. Default PREAMBLE_MAX_FRAME_BYTES until the handshake. */
+  maxFrameBytes?: number;
+  /** The only version accepted. Default 1 (the handshake's). */
+  version?: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+const INITIAL_BODY_BYTES = 64 * 1024;
+
+function checkLimit(n: number): number {
+  if (!Number.isInteger(n) || n < PREAMBLE_MAX_FRAME_BYTES || n > MAX_FRAME_BYTES_CEILING) {
+    throw new InvalidArgumentError(`maxFrameBytes must be an integer in [${PREAMBLE_MAX_FRAME_BYTES}, ${MAX_FRAME_BYTES_CEILING}], got ${n}`);
+  }
+  return n;
+}
+
+/**
+ * Incremental frame decoder: push() each chunk as it arrives, get back the frames it completed.
+ * Handles frames split across chunks and many frames per chunk. A frame's size is checked against
+ * the limit from its header alone, before anything is allocated for its body. A frame that is still
+ * arriving holds a buffer that grows with the bytes that did arrive (doubling, up to the announced
+ * length), so a peer announcing large frames without sending them pins little memory.
+ * A frame that arrives within one chunk is a view of it: do not reuse a chunk's memory after pushing
+ * it (socket chunks are never reused). After an error the decoder stays failed: the connection's
+ * frame boundaries are lost.
+ */
+export class FrameDecoder {
+  #maxFrameBytes: number;
+  #version: number;
+  readonly #head = Buffer.alloc(FRAME_HEADER_SIZE);
+  #headFill = 0;
+  /** The frame whose body is still arriving, its announced length, and what arrived of it. */
+  #partial: Frame | null = null;
+  #bodyLength = 0;
+  #body: Buffer | null = null;
+  #bodyFill = 0;
+  #failed: ProtocolError | null = null;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#maxFrameBytes = checkLimit(options.maxFrameBytes ?? PREAMBLE_MAX_FRAME_BYTES);
+    this.#version = options.version ?? PROTOCOL_VERSION;
+  }
+
+  get maxFrameBytes(): number {
+    return this.#maxFrameBytes;
+  }
+
+  /** Set after the handshake; applies from the next frame header on. */
+  set maxFrameBytes(n: number) {
+    this.#maxFrameBytes = checkLimit(n);
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Set to the negotiated version after the handshake. */
+  set version(v: number) {
+    this.#version = v;
+  }
+
+  /** Memory held for a frame that has not arrived whole (header bytes, or its body buffer). */
+  get bufferedBytes(): number {
+    return this.#partial ? (this.#body?.length ?? 0) : this.#headFill;
+  }
+
+  /** True between frames: nothing of an incomplete frame is held. */
+  get idle(): boolean {
+    return this.#headFill === 0 && this.#partial === null;
+  }
+
+  push(chunk: Buffer): Frame[] {
+    if (this.#failed) throw this.#failed;
+    const frames: Frame[] = [];
+    try {
+      this.#decode(chunk, frames);
+    } catch (err) {
+      if (err instanceof ProtocolError) this.#failed = err;
+      throw err;
+    }
+    return frames;
+  }
+
+  #decode(chunk: Buffer, frames: Frame[]): void {
+    const end = chunk.length;
+    let pos = 0;
+    while (pos < end) {
+      const partial = this.#partial;
+      if (partial) {
+        // The rest of a frame that started in an earlier chunk.
+        const n = Math.min(this.#bodyLength - this.#bodyFill, end - pos);
+        let done = false;
+        if (this.#bodyFill === 0 && n === this.#bodyLength) {
+          // The whole body in this chunk: a view, as for a frame that arrives unsplit.
+          partial.body = chunk.subarray(pos, pos + n);
+          done = true;
+        } else {
+          this.#append(chunk, pos, pos + n);
+          if (this.#bodyFill === this.#bodyLength) {
+            partial.body = this.#body!; // exactly bodyLength long: #append caps its growth there
+            done = true;
+          }
+        }
+        pos += n;
+        if (done) {
+          frames.push(partial);
+          this.#partial = null;
+          this.#body = null;
+          this.#bodyFill = 0;
+        }
+        continue;
+      }
+
+      let head: Buffer;
+      let at: number;
+      if (this.#headFill === 0 && end - pos >= FRAME_HEADER_SIZE) {
+        head = chunk;
+        at = pos;
+        pos += FRAME_HEADER_SIZE;
+      } else {
+        // A header split across chunks is gathered in a 16-byte scratch buffer.
+        const n = Math.min(FRAME_HEADER_SIZE - this.#headFill, end - pos);
+        chunk.copy(this.#head, this.#headFill, pos, pos + n);
+        this.#headFill += n;
+        pos += n;
+        if (this.#headFill < FRAME_HEADER_SIZE) return;
+        this.#headFill = 0;
+        head = this.#head;
+        at = 0;
+      }
+      const bodyLength = this.#parse(head, at);
+
+      if (end - pos >= bodyLength) {
+        frames.push(this.#frame(head, at, chunk.subarray(pos, pos + bodyLength)));
+        pos += bodyLength;
+      } else {
+        this.#partial = this.#frame(head, at, EMPTY);
+        this.#bodyLength = bodyLength;
+        if (pos < end) this.#append(chunk, pos, end);
+        pos = end;
+      }
+    }
+  }
+
+  /**
+   * Copies body bytes into a buffer that at least doubles when full, capped at the announced (and
+   * checked) length: memory stays within twice what arrived (or 64 KiB), copying stays linear.
+   */
+  #append(chunk: Buffer, from: number, to: number): void {
+    const need = this.#bodyFill + (to - from);
+    let body = this.#body;
+    if (!body || need > body.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2)));
+      if (body) body.copy(grown, 0, 0, this.#bodyFill);
+      this.#body = body = grown;
+    }
+    chunk.copy(body, this.#bodyFill, from, to);
+    this.#bodyFill = need;
+  }
+
+  /** Validates the header at `at` and returns the body length. */
+  #parse(b: Buffer, at: number): number {
+    const length = b.readUInt32LE(at + F_OFF_LENGTH);
+    const ids = { requestId: b.readUInt32LE(at + F_OFF_REQUEST_ID), command: b.readUInt16LE(at + F_OFF_COMMAND), fatal: true };
+    if (length < FRAME_LENGTH_BASE) {
+      throw new ProtocolError(WireErrorCode.MR_PROTOCOL, `frame length ${length} is below the header's ${FRAME_LENGTH_BASE}`, ids);
+    }
+    if (length > this.#maxFrameBytes - 4) {
+      throw new ProtocolError(WireErrorCode.MR_FRAME_TOO_LARGE, `frame of ${length + 4} bytes exceeds the limit of ${this.#maxFrameBytes}`, ids);
+    }
+    const version = b[at + F_OFF_VERSION]!;
+    if (version !== this.#version) {
+      throw new ProtocolError(WireErrorCode.MR_UNSUPPORTED_VERSION, `frame version ${version}, expected ${this.#version}`, ids);
+    }
+    const kind = b[at + F_OFF_KIND]!;
+    if (kind > FrameKind.Push) throw new ProtocolError(WireErrorCode.MR_PROTOCOL, `unknown frame kind ${kind}`, ids);
+    const flags = b.readUInt16LE(at + F_OFF_FLAGS);
+    if (flags !== 0) throw new ProtocolError(WireErrorCode.MR_PROTOCOL, `reserved frame flags ${flags} are not zero`, ids);
+    return length - FRAME_LENGTH_BASE;
+  }
+
+  #frame(b: Buffer, at: number, body: Buffer): Frame {
+    return {
+      version: b[at + F_OFF_VERSION]!,
+      kind: b[at + F_OFF_KIND] as FrameKind,
+      command: b.readUInt16LE(at + F_OFF_COMMAND),
+      requestId: b.readUInt32LE(at + F_OFF_REQUEST_ID),
+      status: b.readUInt16LE(at + F_OFF_STATUS),
+      body,
+    };
+  }
+}
+
+/** Writes a frame header at `at` for a body of `bodyLength` bytes; returns the body's offset. */
+export function writeFrameHeader(buf: Buffer, at: number, header: FrameHeader, bodyLength: number): number {
+  buf.writeUInt32LE(FRAME_LENGTH_BASE + bodyLength, at + F_OFF_LENGTH);
+  buf.writeUInt8(header.version, at + F_OFF_VERSION);
+  buf.writeUInt8(header.kind, at + F_OFF_KIND);
+  buf.writeUInt16LE(header.command, at + F_OFF_COMMAND);
+  buf.writeUInt32LE(header.requestId, at + F_OFF_REQUEST_ID);
+  buf.writeUInt16LE(header.status, at + F_OFF_STATUS);
+  buf.writeUInt16LE(0, at + F_OFF_FLAGS);
+  return at + FRAME_HEADER_SIZE;
+}
+
+/** One frame from a header and an already-encoded body (tests, tools; hot paths use FrameWriter). */
+export function encodeFrame(header: FrameHeader, body: Uint8Array = Buffer.alloc(0)): Buffer {
+  const buf = Buffer.allocUnsafe(FRAME_HEADER_SIZE + body.length);
+  buf.set(body, writeFrameHeader(buf, 0, header, body.length));
+  return buf;
+}

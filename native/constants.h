@@ -100,6 +100,18 @@ inline constexpr const char* KMS_NOT_FOUND = "MR_KMS_NOT_FOUND";
 inline constexpr const char* KMS_INVALID_STATE = "MR_KMS_INVALID_STATE";
 inline constexpr const char* KMS_ACCESS_DENIED = "MR_KMS_ACCESS_DENIED";
 inline constexpr const char* ABORTED = "MR_ABORTED";
+inline constexpr const char* INTERNAL = "MR_INTERNAL";
+inline constexpr const char* PROTOCOL = "MR_PROTOCOL";
+inline constexpr const char* FRAME_TOO_LARGE = "MR_FRAME_TOO_LARGE";
+inline constexpr const char* UNSUPPORTED_VERSION = "MR_UNSUPPORTED_VERSION";
+inline constexpr const char* UNKNOWN_COMMAND = "MR_UNKNOWN_COMMAND";
+inline constexpr const char* UNAUTHENTICATED = "MR_UNAUTHENTICATED";
+inline constexpr const char* AUTH_FAILED = "MR_AUTH_FAILED";
+inline constexpr const char* FEATURE_NOT_NEGOTIATED = "MR_FEATURE_NOT_NEGOTIATED";
+inline constexpr const char* UNKNOWN_SUBSCRIPTION = "MR_UNKNOWN_SUBSCRIPTION";
+inline constexpr const char* BUSY = "MR_BUSY";
+inline constexpr const char* SHUTTING_DOWN = "MR_SHUTTING_DOWN";
+inline constexpr const char* DUPLICATE_REQUEST_ID = "MR_DUPLICATE_REQUEST_ID";
 }  // namespace codes
 
 }  // namespace mr

@@ -111,6 +111,30 @@ export const ErrorCodes = {
   MR_KMS_ACCESS_DENIED: 'MR_KMS_ACCESS_DENIED',
   /** the operation was cancelled through its AbortSignal */
   MR_ABORTED: 'MR_ABORTED',
+  /** the server failed unexpectedly */
+  MR_INTERNAL: 'MR_INTERNAL',
+  /** a frame or body does not match the wire protocol */
+  MR_PROTOCOL: 'MR_PROTOCOL',
+  /** a frame exceeds the receiver's maximum frame size */
+  MR_FRAME_TOO_LARGE: 'MR_FRAME_TOO_LARGE',
+  /** no protocol version in common, or a frame with another version */
+  MR_UNSUPPORTED_VERSION: 'MR_UNSUPPORTED_VERSION',
+  /** the command id is not in the protocol's table */
+  MR_UNKNOWN_COMMAND: 'MR_UNKNOWN_COMMAND',
+  /** the command needs a completed handshake and authentication */
+  MR_UNAUTHENTICATED: 'MR_UNAUTHENTICATED',
+  /** unknown access key id or wrong proof */
+  MR_AUTH_FAILED: 'MR_AUTH_FAILED',
+  /** the request uses a feature the handshake did not grant */
+  MR_FEATURE_NOT_NEGOTIATED: 'MR_FEATURE_NOT_NEGOTIATED',
+  /** no such subscription on this connection */
+  MR_UNKNOWN_SUBSCRIPTION: 'MR_UNKNOWN_SUBSCRIPTION',
+  /** the connection or server is at a limit (in-flight requests, memory) */
+  MR_BUSY: 'MR_BUSY',
+  /** the server is draining; reconnect */
+  MR_SHUTTING_DOWN: 'MR_SHUTTING_DOWN',
+  /** the request id is already in flight */
+  MR_DUPLICATE_REQUEST_ID: 'MR_DUPLICATE_REQUEST_ID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

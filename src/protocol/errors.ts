@@ -19,9 +19,8 @@ export class ProtocolError extends MillraceError {
   readonly wireCode: number;
   readonly fatal: boolean;
   constructor(wireCode: number, message: string, details: ProtocolErrorDetails = {}) {
-    // The library's code list has no protocol entry yet; MR_PROTOCOL is requested for
-    // scripts/constants.json, and `wireCode` carries the precise reason meanwhile.
-    super(ErrorCodes.MR_INVALID_ARGUMENT, message, details);
+    // One library code for every protocol violation; `wireCode` carries the precise reason.
+    super(ErrorCodes.MR_PROTOCOL, message, details);
     this.wireCode = wireCode;
     this.fatal = details.fatal ?? false;
   }

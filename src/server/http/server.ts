@@ -36,6 +36,11 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number;
   /** Allowed clock skew of signatures. Default 5 minutes, as AWS. */
   readonly maxSkewMs?: number;
+  /**
+   * Close HTTP/2 sessions and HTTP/1.1 keep-alive connections with no request for this long.
+   * Default 60 s. Open SubscribeToShard streams are never idle: they carry events or heartbeats.
+   */
+  readonly idleTimeoutMs?: number;
   /** Give up waiting for in-flight requests after this long at close(). Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** A pino logger (or anything with its four methods). Default: silent. */
@@ -59,6 +64,7 @@ export interface HttpServer {
 
 export const DEFAULT_PORT = 4567;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const SNIFF_TIMEOUT_MS = 30_000;
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const TLS_HANDSHAKE = 0x16;
@@ -114,7 +120,8 @@ export function createServer(options: HttpServerOptions): HttpServer {
     handle(req as unknown as RequestLike, res as unknown as ResponseLike);
 
   const h2Settings: http2.Settings = { initialWindowSize: H2_WINDOW, maxFrameSize: 1 << 20 };
-  const h1 = http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const h1 = http.createServer({ keepAliveTimeout: idleTimeoutMs }, onRequest);
   const h2c = http2.createServer({ settings: h2Settings, maxSessionMemory: 64 }, onRequest);
   const tlsServer = options.tls
     ? http2.createSecureServer(
@@ -132,6 +139,9 @@ export function createServer(options: HttpServerOptions): HttpServer {
       // The connection-level window starts at 64 KiB whatever SETTINGS say; raise it at once so a
       // large first request does not wait a round trip for a WINDOW_UPDATE.
       session.setLocalWindowSize(H2_WINDOW);
+      // Without this a client that opens a session and goes quiet holds it (and its socket) for
+      // ever; close() sends GOAWAY, so a client with a request in flight is not cut off.
+      if (idleTimeoutMs > 0) session.setTimeout(idleTimeoutMs, () => session.close());
       if (closing) session.close();
     });
     server.on('sessionError', (err) => logger.debug({ err }, 'http2 session error'));

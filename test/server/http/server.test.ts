@@ -183,6 +183,31 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('idle connections', () => {
+  it('closes an HTTP/2 session and an HTTP/1.1 keep-alive socket with no request for idleTimeoutMs', async () => {
+    const s = await start({ idleTimeoutMs: 200 });
+    const session = await connectH2(s.url);
+    const headers = await signedHeaders({ port: s.port, target: 'Kinesis_20131202.ListStreams', body });
+    expect((await h2(session, { headers, body })).status).toBe(200);
+    const goaway = new Promise<void>((resolve) => session.once('goaway', () => resolve()));
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    await goaway;
+    await closed;
+
+    // A raw keep-alive HTTP/1.1 connection: the server ends it once it has been quiet.
+    const socket = net.connect(s.port, '127.0.0.1');
+    const request = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    socket.write(request);
+    let reply = '';
+    socket.on('data', (d: Buffer) => (reply += d.toString()));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(reply).toMatch(/^HTTP\/1\.1 200/);
+    await s.server.close();
+  });
+});
+
 describe('logging', () => {
   it('takes a pino logger', async () => {
     const lines: string[] = [];

@@ -60,6 +60,8 @@ program
   .option('--no-throttling', 'do not enforce provisioned per-shard limits')
   .option('--durability <policy>', 'always | interval | never', oneOf('--durability', DURABILITIES), 'interval')
   .option('--log-level <level>', 'pino log level', oneOf('--log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const), 'info')
+  .option('--tcp-port <n>', 'TCP binary protocol port (0 picks a free one)', int('--tcp-port', 0), 4568)
+  .option('--no-tcp', 'serve HTTP only, without the TCP binary protocol')
   .action(runServe);
 
 program.parseAsync().catch((err: unknown) => {

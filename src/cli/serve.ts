@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { Millrace, type MillraceOptions } from '../millrace.js';
 import { createServer, serveMillrace, type ServerAddress } from '../server/http/index.js';
+import { createTcpServer, DEFAULT_TCP_PORT, type TcpServer, type TcpServerAddress } from '../server/tcp/index.js';
 import type { Durability } from '../storage/types.js';
 
 export interface ServeOptions {
@@ -25,10 +26,16 @@ export interface ServeOptions {
   throttling: boolean;
   durability: Durability;
   logLevel: string;
+  /** Port of the TCP binary protocol (default 4568; 0 picks a free one). */
+  tcpPort?: number;
+  /** false: HTTP only (--no-tcp). */
+  tcp?: boolean;
 }
 
 export interface RunningServer {
   readonly http: ServerAddress;
+  /** The TCP binary protocol's address, unless --no-tcp. */
+  readonly tcp: TcpServerAddress | undefined;
   readonly logger: PinoLogger;
   /** Stops accepting, drains in-flight requests, then syncs and closes the engine. */
   close(): Promise<void>;
@@ -59,25 +66,48 @@ export async function startServe(o: ServeOptions, logger: PinoLogger = pino({ na
     ...(tls ? { tls } : {}),
     logger,
   });
+  // Same listener configuration as HTTP: host, TLS certificate, credentials (HMAC on this face).
+  const tcp: TcpServer | undefined =
+    o.tcp !== false
+      ? createTcpServer({
+          millrace: mr,
+          host: o.host,
+          port: o.tcpPort ?? DEFAULT_TCP_PORT,
+          ...(o.credentials.length > 0 ? { credentials: o.credentials } : {}),
+          ...(tls ? { tls } : {}),
+          logger,
+        })
+      : undefined;
   let address: ServerAddress;
+  let tcpAddress: TcpServerAddress | undefined;
   try {
     address = await http.listen();
+    tcpAddress = await tcp?.listen();
   } catch (err) {
+    await http.close();
     await mr.close();
     throw err;
   }
   logger.info(
-    { url: address.url, dataDir: o.dataDir, durability: o.durability, throttling: o.throttling, auth: o.credentials.length > 0 ? 'sigv4' : 'any-signature' },
+    {
+      url: address.url,
+      tcp: tcpAddress ? `${tcpAddress.host}:${tcpAddress.port}` : 'off',
+      dataDir: o.dataDir,
+      durability: o.durability,
+      throttling: o.throttling,
+      auth: o.credentials.length > 0 ? 'sigv4' : 'any-signature',
+    },
     'millrace listening',
   );
   let closing: Promise<void> | undefined;
   return {
     http: address,
+    tcp: tcpAddress,
     logger,
     close() {
       closing ??= (async () => {
         try {
-          await http.close();
+          await Promise.all([http.close(), tcp?.close()]);
         } finally {
           await mr.close();
         }

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect, recordsOf } from '../../src/client/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -13,6 +14,8 @@ const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 interface Served {
   child: ChildProcess;
   url: string;
+  /** The TCP binary protocol's port (from the "millrace listening" line). */
+  tcpPort: number;
   lines: Array<Record<string, unknown>>;
 }
 
@@ -23,20 +26,20 @@ afterEach(() => {
 
 /** Starts the CLI and resolves once it logs that it is listening (pino JSON lines on stdout). */
 async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--tcp-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       lines.push(entry);
-      if (entry.msg === 'millrace listening') resolve(entry.url as string);
+      if (entry.msg === 'millrace listening') resolve(entry);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${stderr}`)));
   });
-  return { child, url, lines };
+  return { child, url: ready.url as string, tcpPort: Number(String(ready.tcp).split(':').pop()), lines };
 }
 
 function sdk(url: string): KinesisClient {
@@ -50,7 +53,7 @@ async function stop(s: Served, signal: NodeJS.Signals = 'SIGTERM'): Promise<numb
 }
 
 describe('millrace serve', () => {
-  it('serves the SDK, stops gracefully on SIGTERM and keeps acknowledged records across a restart', async () => {
+  it('serves the SDK and the TCP client, stops gracefully on SIGTERM and keeps acknowledged records across a restart', async () => {
     const dataDir = tempDir();
     const first = await serve(['--data-dir', dataDir, '--durability', 'always', '--log-level', 'info']);
     let client = sdk(first.url);
@@ -67,6 +70,12 @@ describe('millrace serve', () => {
     client.destroy();
     expect(got.Records?.map((r) => Buffer.from(r.Data!).toString())).toEqual(['first order']);
     expect(got.Records?.[0]?.SequenceNumber).toBe(put.SequenceNumber);
+
+    // The TCP face serves the same engine: what the SDK wrote, the binary client reads.
+    const tcp = await connect({ port: second.tcpPort });
+    const batch = await tcp.getBatch('orders', put.ShardId!);
+    expect([...recordsOf(batch.batches)].map((r) => r.data.toString())).toEqual(['first order']);
+    await tcp.close();
     expect(await stop(second, 'SIGINT')).toBe(0);
   });
 

@@ -24,6 +24,7 @@ import {
   encodeRequest,
   encodeResponse,
 } from '../../src/protocol/messages.js';
+import { rng } from '../helpers/rng.js';
 import { pushSamples, requestSamples, responseSamples } from './samples.js';
 
 const LONG = Number(process.env.MILLRACE_FUZZ_ITERATIONS ?? 0);
@@ -33,26 +34,6 @@ const FRAME_LIMIT = 256 * 1024;
 const SLOW_INPUT_MS = 250;
 
 // ─── Deterministic randomness ──────────────────────────────────────────────────────────────────
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number): number => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    bytes(n: number): Buffer {
-      const b = Buffer.allocUnsafe(n);
-      for (let i = 0; i < n; i++) b[i] = Math.floor(next() * 256);
-      return b;
-    },
-  };
-}
 type Rng = ReturnType<typeof rng>;
 
 const U8 = [0, 1, 2, 0x7f, 0x80, 0xfe, 0xff];

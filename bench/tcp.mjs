@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// TCP binary protocol benchmark: `millrace serve` as a child process, this process as the client,
+// both on 127.0.0.1. A fresh server (and data directory) per durability.
+//   node bench/tcp.mjs                      everything: table + bench/out/tcp.json
+//   TRIALS=3 SECONDS=3 RATES=100000,1000000 SIZES=100,1024 DURABILITY=never,always node bench/tcp.mjs
+// Each trial starts a fresh server per durability; the table shows the median over trials.
+// Needs `npm run build` first (runs dist/cli/main.js and imports dist/client).
+//
+// Scenarios, for 100 B and 1 KiB records:
+//   put      packed batches of 1000 records, `INFLIGHT` batches pipelined on one connection,
+//            the server routing records to `SHARDS` shards by partition key: acknowledged records/s;
+//   consume  one subscription per shard from TRIM_HORIZON over what `put` wrote, every record
+//            walked with a cursor: records/s;
+//   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
+//            carrying its INTENDED send time (so a stall counts against every record it delays:
+//            no coordinated omission), consumed by subscriptions on a second connection;
+//            put→consume latency percentiles from an HDR histogram.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { connect, packRecords, cursorOf } = await import(join(ROOT, 'dist/client/index.js'));
+
+const SECONDS = Number(process.env.SECONDS ?? 3);
+const TRIALS = Number(process.env.TRIALS ?? 3);
+const SHARDS = Number(process.env.SHARDS ?? 4);
+const INFLIGHT = Number(process.env.INFLIGHT ?? 16);
+const RATES = (process.env.RATES ?? '100000,1000000').split(',').map(Number);
+const BATCH = 1000;
+const SIZES = (process.env.SIZES ?? '100,1024').split(',').map(Number);
+const DURABILITIES = (process.env.DURABILITY ?? 'never,always').split(',');
+
+/** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
+function startServer(durability) {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'millrace-bench-tcp-'));
+  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(ROOT, 'dist/cli/main.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--tcp-port', '0', '--data-dir', dataDir, '--durability', durability, '--no-throttling', '--shard-limit', '1000', '--log-level', 'info'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start in 20 s')), 20_000);
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d.toString();
+      for (let nl; (nl = buf.indexOf('\n')) >= 0; ) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const e = JSON.parse(line);
+          if (e.msg === 'tcp: listening') {
+            clearTimeout(timer);
+            resolve({ port: e.port, pid: child.pid, stop });
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`server exited with ${code}`));
+    });
+  });
+}
+
+function payloadOf(size) {
+  return packRecords(Array.from({ length: BATCH }, (_, i) => ({ partitionKey: `user-${i}`, data: Buffer.alloc(size, i & 0xff) })));
+}
+
+async function putPhase(client, stream, size) {
+  const { payload, count } = payloadOf(size);
+  let acked = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (performance.now() < end) {
+      await client.putPacked(stream, payload, count);
+      acked += count;
+    }
+  };
+  await Promise.all(Array.from({ length: INFLIGHT }, lane));
+  const s = (performance.now() - t0) / 1000;
+  return { records: acked, seconds: s, recordsPerSec: acked / s, mbPerSec: (acked * size) / s / 1e6 };
+}
+
+async function consumePhase(client, stream, shards, total) {
+  let seen = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    shards.map(async (shardId) => {
+      const end = (await client.getBatch(stream, shardId, { position: { type: 'LATEST' } })).nextOffset;
+      if (end === 0) return;
+      const sub = client.subscribe(stream, shardId, { position: { type: 'TRIM_HORIZON' }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024 });
+      for await (const e of sub) {
+        let last = -1;
+        for (const b of e.batches) {
+          const c = cursorOf(b);
+          while (c.next()) seen++;
+          last = b.firstOffset + b.recordCount - 1;
+        }
+        if (last >= end - 1) break;
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  return { records: seen, expected: total, seconds: s, recordsPerSec: seen / s };
+}
+
+async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const perTick = Math.max(1, Math.round(RATE / 1000));
+  const { payload, count } = packRecords(Array.from({ length: perTick }, (_, i) => ({ partitionKey: `user-${i}`, data: Buffer.alloc(Math.max(size, 8), i & 0xff) })));
+  // Each record's data starts with the batch's intended send time (µs since timeOrigin, f64).
+  const stampAt = [];
+  for (let p = 0, i = 0; i < count; i++) {
+    const recSize = payload.readUInt32LE(p);
+    const keyLen = payload.readUInt16LE(p + 12);
+    stampAt.push(p + 16 + keyLen);
+    p += recSize;
+  }
+  let stop = false;
+  let received = 0;
+  const subs = await Promise.all(
+    shards.map(async (shardId) => {
+      const offset = (await consumer.getBatch(stream, shardId, { position: { type: 'LATEST' } })).nextOffset;
+      return consumer.subscribe(stream, shardId, { position: { type: 'AT_OFFSET', offset }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024 });
+    }),
+  );
+  const reading = subs.map(async (sub) => {
+    for await (const e of sub) {
+      const now = performance.now() * 1000;
+      for (const b of e.batches) {
+        const c = cursorOf(b);
+        while (c.next()) {
+          const d = c.data();
+          histogram.recordValue(Math.max(1, Math.round(now - d.readDoubleLE(0))));
+          received++;
+        }
+      }
+      if (stop) break;
+    }
+  });
+  const warmupMs = 500;
+  const t0 = performance.now();
+  const endAt = t0 + SECONDS * 1000;
+  let tick = 0;
+  let sent = 0;
+  const inflight = new Set();
+  while (performance.now() < endAt) {
+    const due = Math.floor(performance.now() - t0); // 1 ms ticks due by now
+    while (tick <= due) {
+      const intended = (t0 + tick) * 1000;
+      // A fresh buffer per batch: the one in flight is referenced by the socket write.
+      const buf = Buffer.from(payload);
+      for (const at of stampAt) buf.writeDoubleLE(intended, at);
+      const p = producer.putPacked(stream, buf, count).then(() => inflight.delete(p));
+      inflight.add(p);
+      sent += count;
+      tick++;
+      if (tick === warmupMs) histogram.reset();
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(inflight);
+  const deadline = performance.now() + 5000;
+  while (received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  stop = true;
+  for (const sub of subs) await sub.return();
+  await Promise.race([Promise.all(reading), new Promise((r) => setTimeout(r, 1000))]);
+  const pct = (p) => histogram.getValueAtPercentile(p) / 1000;
+  return {
+    offeredRecordsPerSec: RATE,
+    achievedRecordsPerSec: sent / ((performance.now() - t0) / 1000),
+    received,
+    sent,
+    ms: { p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), p9999: pct(99.99), max: histogram.maxValue / 1000 },
+  };
+}
+
+const results = [];
+
+async function trialOf(trial) {
+  for (const durability of DURABILITIES) {
+    const server = await startServer(durability);
+    try {
+      const client = await connect({ port: server.port });
+      const consumer = await connect({ port: server.port });
+      for (const size of SIZES) {
+        const stream = `bench-${size}`;
+        await client.createStream(stream, { shardCount: SHARDS });
+        const shards = (await client.listShards(stream)).shards.map((s) => s.shardId);
+        const put = await putPhase(client, stream, size);
+        results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
+        console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
+        const consume = await consumePhase(client, stream, shards, put.records);
+        results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
+        console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
+        for (const rate of RATES) {
+          const lstream = `lat-${size}-${rate}`;
+          await client.createStream(lstream, { shardCount: SHARDS });
+          const lat = await latencyPhase(client, consumer, lstream, shards, size, rate);
+          results.push({ trial, scenario: 'latency', durability, size, shards: SHARDS, ...lat });
+          console.log(
+            `latency  ${durability.padEnd(6)} ${String(size).padStart(5)} B  at ${(rate / 1e6).toFixed(2)} M rec/s offered (${(lat.achievedRecordsPerSec / 1e6).toFixed(2)} sent): ` +
+              `p50 ${lat.ms.p50.toFixed(2)}  p99 ${lat.ms.p99.toFixed(2)}  p99.9 ${lat.ms.p999.toFixed(2)}  max ${lat.ms.max.toFixed(1)} ms`,
+          );
+        }
+      }
+      await client.close();
+      await consumer.close();
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+for (let trial = 0; trial < TRIALS; trial++) await trialOf(trial);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const groups = new Map();
+for (const r of results) {
+  const key = `${r.scenario} ${r.durability} ${r.size}B${r.scenario === 'latency' ? ` @${r.offeredRecordsPerSec / 1e6}M/s` : ''}`;
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(r);
+}
+const f = (x, d = 2) => Number(x.toFixed(d));
+const summary = [...groups].map(([key, rs]) =>
+  rs[0].scenario === 'latency'
+    ? { key, trials: rs.length, 'sent M rec/s': f(median(rs.map((r) => r.achievedRecordsPerSec / 1e6))), 'p50 ms': f(median(rs.map((r) => r.ms.p50))), 'p99 ms': f(median(rs.map((r) => r.ms.p99))), 'p99.9 ms': f(median(rs.map((r) => r.ms.p999))) }
+    : { key, trials: rs.length, 'M rec/s': f(median(rs.map((r) => r.recordsPerSec / 1e6))), 'MB/s': f((rs[0].size * median(rs.map((r) => r.recordsPerSec))) / 1e6, 0) },
+);
+console.log(`\nmedian of ${TRIALS} trial(s):`);
+console.table(summary);
+
+const report = {
+  benchmark: 'tcp',
+  date: new Date().toISOString(),
+  node: process.version,
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+  summary,
+  parameters: { trials: TRIALS, seconds: SECONDS, shards: SHARDS, inflight: INFLIGHT, batch: BATCH, rates: RATES, serverNodeArgs: process.env.SERVER_NODE_ARGS ?? '' },
+  results,
+};
+mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/out/tcp.json'), JSON.stringify(report, null, 2));

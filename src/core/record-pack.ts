@@ -1,0 +1,128 @@
+// The packed record layout (docs/ARCHITECTURE.md, "Record"), as pure byte code shared by the
+// storage engine, the TCP server and the TCP client: one entry per record, no gap between entries.
+// No validation and no errors here: callers check lengths first (storage throws its typed errors,
+// the client its own), so this file imports nothing but the generated layout constants.
+import {
+  EXPLICIT_HASH_SIZE, R_FLAG_EXPLICIT_HASH, R_OFF_DATA_LEN, R_OFF_FLAGS, R_OFF_KEY_LEN, R_OFF_SIZE, R_OFF_TS_DELTA,
+  RECORD_HEADER_SIZE,
+} from './constants.js';
+
+/** Bytes of one packed entry. */
+export function packedRecordSize(keyBytes: number, dataBytes: number, hasExplicitHashKey: boolean): number {
+  return RECORD_HEADER_SIZE + (hasExplicitHashKey ? EXPLICIT_HASH_SIZE : 0) + keyBytes + dataBytes;
+}
+
+function u32(out: Buffer, at: number, v: number): void {
+  out[at] = v & 0xff;
+  out[at + 1] = (v >>> 8) & 0xff;
+  out[at + 2] = (v >>> 16) & 0xff;
+  out[at + 3] = v >>> 24;
+}
+
+/**
+ * Writes one entry at `pos` (tsDelta 0: the server stamps arrival time) and returns the position
+ * after it. `keyBytes` is the partition key's UTF-8 length, already measured and checked by the caller.
+ */
+export function writePackedRecord(out: Buffer, pos: number, data: Uint8Array, partitionKey: string, keyBytes: number, explicitHashKey?: Uint8Array): number {
+  const size = packedRecordSize(keyBytes, data.byteLength, explicitHashKey !== undefined);
+  // Indexed stores rather than Buffer#writeUInt32LE: this runs once per record of every batch a
+  // producer packs, and the range checks of the Buffer methods are most of its cost.
+  u32(out, pos + R_OFF_SIZE, size);
+  u32(out, pos + R_OFF_TS_DELTA, 0);
+  u32(out, pos + R_OFF_DATA_LEN, data.byteLength);
+  out[pos + R_OFF_KEY_LEN] = keyBytes & 0xff;
+  out[pos + R_OFF_KEY_LEN + 1] = keyBytes >>> 8;
+  out[pos + R_OFF_FLAGS] = explicitHashKey ? R_FLAG_EXPLICIT_HASH : 0;
+  out[pos + 15] = 0;
+  let p = pos + RECORD_HEADER_SIZE;
+  if (explicitHashKey) {
+    out.set(explicitHashKey, p);
+    p += EXPLICIT_HASH_SIZE;
+  }
+  if (keyBytes === partitionKey.length) {
+    // As many UTF-8 bytes as UTF-16 units: the key is ASCII, copied without an encoder call.
+    for (let i = 0; i < keyBytes; i++) out[p + i] = partitionKey.charCodeAt(i);
+    p += keyBytes;
+  } else {
+    p += out.write(partitionKey, p, keyBytes, 'utf8');
+  }
+  out.set(data, p);
+  return pos + size;
+}
+
+/**
+ * Walks the records of one plain payload without allocating per record: call `next()` until it
+ * returns false, reading the fields in between. `data()` and `key()` build views/strings lazily.
+ */
+export class RecordCursor {
+  offset = 0;
+  timestamp = 0;
+  private pos = 0;
+  private end = 0;
+  private start = 0;
+  private keyStart = 0;
+  private keyLen = 0;
+  private dataLen = 0;
+  private hasHash = false;
+  private base = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    start: number,
+    length: number,
+    firstOffset: number,
+    baseTimestamp: number,
+  ) {
+    this.pos = start;
+    this.end = start + length;
+    this.offset = firstOffset - 1;
+    this.base = baseTimestamp;
+  }
+
+  next(): boolean {
+    if (this.pos >= this.end) return false;
+    // Plain indexed loads: cheaper than Buffer#readUInt32LE's checks on this, the hottest loop
+    // of a consumer; the native side (or the protocol decoder) validated every record's lengths.
+    const b = this.buf;
+    const p = this.pos;
+    const size = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    this.timestamp = this.base + (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
+    this.dataLen = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16)) + b[p + 11] * 0x1000000;
+    this.keyLen = b[p + 12] | (b[p + 13] << 8);
+    this.hasHash = (b[p + R_OFF_FLAGS] & R_FLAG_EXPLICIT_HASH) !== 0;
+    this.start = p;
+    this.keyStart = p + RECORD_HEADER_SIZE + (this.hasHash ? EXPLICIT_HASH_SIZE : 0);
+    this.pos = p + size;
+    this.offset++;
+    return true;
+  }
+
+  get dataLength(): number {
+    return this.dataLen;
+  }
+
+  data(): Buffer {
+    const s = this.keyStart + this.keyLen;
+    return this.buf.subarray(s, s + this.dataLen);
+  }
+
+  partitionKey(): string {
+    return this.buf.toString('utf8', this.keyStart, this.keyStart + this.keyLen);
+  }
+
+  explicitHashKey(): Uint8Array | undefined {
+    if (!this.hasHash) return undefined;
+    const s = this.start + RECORD_HEADER_SIZE;
+    return this.buf.subarray(s, s + EXPLICIT_HASH_SIZE);
+  }
+
+  toRecord(): { offset: number; timestamp: number; partitionKey: string; explicitHashKey: Uint8Array | undefined; data: Buffer } {
+    return {
+      offset: this.offset,
+      timestamp: this.timestamp,
+      partitionKey: this.partitionKey(),
+      explicitHashKey: this.explicitHashKey(),
+      data: this.data(),
+    };
+  }
+}

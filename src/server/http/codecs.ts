@@ -24,6 +24,14 @@ const LAST_BEFORE_ONE_PAD = 'AEIMQUYcgkosw048';
 const LAST_BEFORE_TWO_PADS = 'AQgw';
 
 export function decodeBase64(s: string): Buffer {
+  // Fast path, the common case: a canonical string re-encodes to itself. Re-encoding natively
+  // costs about half what the regex below does on record-sized strings (the regex was the HTTP
+  // face's largest JavaScript cost under PutRecords load). Anything else goes on to find the
+  // exact error.
+  if (s.length % 4 === 0) {
+    const decoded = Buffer.from(s, 'base64');
+    if (decoded.toString('base64') === s) return decoded;
+  }
   const bad = (why: string) => wireErrors.serialization(`'${s.length > 64 ? `${s.slice(0, 64)}…` : s}' can not be converted to a Blob: ${why}`);
   if (s.length % 4 !== 0) throw bad(`Base64 encoded length is expected a multiple of 4 bytes but found: ${s.length}`);
   if (!BASE64.test(s)) {

@@ -5,11 +5,17 @@
 //   node bench/storage.mjs --only append   scenarios whose name contains "append"
 //   node bench/storage.mjs --trial NAME    one trial of one scenario (used internally)
 // Needs `npm run build` first (imports dist/).
+// The `at rest` scenarios append and read realistic JSON records (bench/micro/clickstream.mjs:
+// ~100 B compact events, ~1 KiB full events) as they are (plain), LZ4-compressed per batch (lz4),
+// encrypted (aes: AES-256-GCM under a fresh data key) or both (lz4+aes), and report the
+// compression ratio: packed record bytes appended / bytes stored in segment files.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { jsonRecords } from './micro/clickstream.mjs';
 
 const TRIALS = Number(process.env.TRIALS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 3);
@@ -29,6 +35,13 @@ function scenarios() {
   list.push({ name: 'append always 100B x1000 logs=1 io=pwrite', kind: 'append', size: 100, batch: 1000, logs: 1, durability: 'always', inflight: 16, io: 'pwrite' });
   list.push({ name: 'append(records) never 100B x1000 logs=1 (JS packing)', kind: 'append-records', size: 100, batch: 1000, logs: 1, durability: 'never', inflight: 4 });
   list.push({ name: 'read objects (ShardLog.read) 100B logs=1', kind: 'read-objects', size: 100, batch: 1000, logs: 1 });
+  for (const size of [100, 1024]) {
+    for (const mode of ['plain', 'lz4', 'aes', 'lz4+aes']) {
+      list.push({ name: `at rest: append ${mode} json ${size}B x1000 never`, kind: 'append', json: true, mode, size, batch: 1000, logs: 1, durability: 'never', inflight: 4 });
+      list.push({ name: `at rest: read ${mode} json ${size}B`, kind: 'read', json: true, mode, size, batch: 1000, logs: 1 });
+    }
+  }
+  list.push({ name: 'at rest: append lz4+aes json 100B x1000 always', kind: 'append', json: true, mode: 'lz4+aes', size: 100, batch: 1000, logs: 1, durability: 'always', inflight: 16 });
   list.push({ name: 'noop native call', kind: 'noop' });
   return list;
 }
@@ -37,6 +50,8 @@ async function trial(s) {
   const { ShardLog } = await import('../dist/storage/shard-log.js');
   const { packRecords, forEachBatch, RecordCursor } = await import('../dist/storage/record-pack.js');
   const { native } = await import('../dist/storage/native.js');
+  const { Keyring } = await import('../dist/storage/keyring.js');
+  const { FLAG_CODEC_MASK, FLAG_ENCRYPTED } = await import('../dist/core/constants.js');
   if (s.kind === 'noop') {
     const n = 20_000_000;
     const t0 = process.hrtime.bigint();
@@ -46,12 +61,26 @@ async function trial(s) {
   }
   const root = mkdtempSync(join(os.tmpdir(), 'mr-bench-'));
   try {
-    const logs = await Promise.all(Array.from({ length: s.logs }, (_, i) => ShardLog.open(join(root, `log${i}`), { durability: s.durability ?? 'never', io: s.io ?? 'auto' })));
-    const records = Array.from({ length: s.batch }, (_, i) => ({ partitionKey: `user-${i % 1000}`, data: Buffer.alloc(s.size, i % 251) }));
+    const atRest = {};
+    let keyring;
+    if (s.mode?.includes('lz4')) atRest.compression = 'lz4';
+    if (s.mode?.includes('aes')) {
+      keyring = await Keyring.open({ dataDir: root, rootKey: randomBytes(32) });
+      const key = await keyring.createKey();
+      atRest.encryption = { keyring, keyId: key.keyId };
+    }
+    const logs = await Promise.all(Array.from({ length: s.logs }, (_, i) => ShardLog.open(join(root, `log${i}`), { durability: s.durability ?? 'never', io: s.io ?? 'auto', ...atRest })));
+    const datas = s.json ? jsonRecords(s.batch, s.size) : undefined;
+    const records = Array.from({ length: s.batch }, (_, i) => ({ partitionKey: `user-${i % 1000}`, data: datas ? datas[i] : Buffer.alloc(s.size, i % 251) }));
     const payload = packRecords(records, 1 << 20);
+    const recordBytes = records.reduce((n, r) => n + r.data.length, 0) / records.length;
+    const storedBytes = () => logs.reduce((n, l) => n + l.stats().bytes, 0);
     const deadline = Date.now() + SECONDS * 1000;
     if (s.kind.startsWith('append')) {
       let batches = 0;
+      // ioStats is missing from builds before it existed (A/B runs against an older addon).
+      const ioStats = () => native.ioStats?.() ?? { writeMs: 0, syncMs: 0, fillMs: 0, fillWaitMs: 0, rounds: 0, unfilledBytes: 0 };
+      const io0 = ioStats();
       const t0 = process.hrtime.bigint();
       await Promise.all(logs.map(async (log) => {
         const inflight = new Set();
@@ -66,9 +95,15 @@ async function trial(s) {
         await Promise.all(inflight);
       }));
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      // Share of the wall time the I/O thread spent writing, syncing and zero-filling.
+      const io1 = ioStats();
+      const share = (k) => +((io1[k] - io0[k]) / (secs * 1000)).toFixed(3);
+      const ioThread = { write: share('writeMs'), sync: share('syncMs'), fill: share('fillMs'), fillWait: share('fillWaitMs'), rounds: io1.rounds - io0.rounds, unfilledMB: +((io1.unfilledBytes - io0.unfilledBytes) / 1e6).toFixed(1) };
+      const ratio = (batches * payload.length) / storedBytes();
       await Promise.all(logs.map((l) => l.close()));
+      await keyring?.close();
       const recs = batches * s.batch;
-      return { recordsPerSec: recs / secs, mbPerSec: (recs * s.size) / secs / 1e6, batches, io: logs[0].io };
+      return { recordsPerSec: recs / secs, mbPerSec: (recs * recordBytes) / secs / 1e6, batches, io: logs[0].io, ratio, recordBytes, ioThread };
     }
     // Reads: fill ~200 MB (or 2M records) per log first, then read it back in a loop.
     const target = Math.min(2_000_000, Math.floor(200e6 / s.size));
@@ -93,7 +128,11 @@ async function trial(s) {
             // The zero-copy path: one native call per 10,000 records, a cursor over the view.
             const v = log['nativeLog'].read(off, 10_000, 1 << 30);
             forEachBatch(v.buffer, (h, start) => {
-              const c = new RecordCursor(v.buffer, start, h.payloadSize, h.firstOffset, h.baseTimestamp);
+              // Compressed or encrypted batches: ShardLog.read's own decode step, then the same cursor.
+              const decoded = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? log['decode'](v, h, start) : undefined;
+              const c = decoded
+                ? new RecordCursor(decoded, 0, decoded.length, h.firstOffset, h.baseTimestamp)
+                : new RecordCursor(v.buffer, start, h.payloadSize, h.firstOffset, h.baseTimestamp);
               while (c.next()) {
                 checksum += c.dataLength;
                 read++;
@@ -106,7 +145,8 @@ async function trial(s) {
     }
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     await Promise.all(logs.map((l) => l.close()));
-    return { recordsPerSec: read / secs, mbPerSec: (read * s.size) / secs / 1e6, checksum };
+    await keyring?.close();
+    return { recordsPerSec: read / secs, mbPerSec: (read * recordBytes) / secs / 1e6, checksum };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -139,9 +179,14 @@ if (args[0] === '--trial') {
     const key = s.kind === 'noop' ? 'opsPerSec' : 'recordsPerSec';
     const med = median(runs.map((r) => r[key]));
     const row = { scenario: s.name, median: Math.round(med), unit: s.kind === 'noop' ? 'calls/s' : 'records/s', mbPerSec: runs[0].mbPerSec ? Math.round(median(runs.map((r) => r.mbPerSec))) : undefined, io: runs[0].io, trials: runs.map((r) => Math.round(r[key])) };
+    if (runs[0].ratio) Object.assign(row, { ratio: +median(runs.map((r) => r.ratio)).toFixed(2), recordBytes: Math.round(runs[0].recordBytes) });
     results.push(row);
-    console.log(`${s.name.padEnd(58)} ${String(row.median.toLocaleString('en-US')).padStart(14)} ${row.unit}${row.mbPerSec ? `  ${row.mbPerSec} MB/s` : ''}  trials=${row.trials.join(',')}`);
+    if (runs[0].ioThread) row.ioThread = runs.map((r) => r.ioThread);
+    let extra = row.ratio && s.json ? `  ratio=${row.ratio} (${row.recordBytes} B records)` : '';
+    if (s.durability === 'always') extra += `  share of wall time write/sync/fillWait (I/O thread) fill (filler), MB unfilled: ${row.ioThread.map((t) => `${t.write}/${t.sync}/${t.fillWait} ${t.fill}, ${t.unfilledMB}`).join('; ')}`;
+    console.log(`${s.name.padEnd(58)} ${String(row.median.toLocaleString('en-US')).padStart(14)} ${row.unit}${row.mbPerSec ? `  ${row.mbPerSec} MB/s` : ''}  trials=${row.trials.join(',')}${extra}`);
   }
   mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./out/storage.json', import.meta.url), JSON.stringify({ machine: machine(), seconds: SECONDS, trials: TRIALS, results }, null, 2));
+  const out = only ? `./out/storage-${only.replace(/[^a-z0-9]+/gi, '-')}.json` : './out/storage.json';
+  writeFileSync(new URL(out, import.meta.url), JSON.stringify({ machine: machine(), loadavg: os.loadavg(), seconds: SECONDS, trials: TRIALS, only, results }, null, 2));
 }

@@ -12,6 +12,10 @@ namespace {
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+uint64_t NowNs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
 }  // namespace
 
 IoService& IoService::Get() {
@@ -101,8 +105,12 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
       w.prepared++;
     }
   }
+  const uint64_t t0 = NowNs();
   if (!uringReqs.empty()) uring_->Writev(uringReqs.data(), uringReqs.size());
   if (!pwriteReqs.empty()) pwrite_->Writev(pwriteReqs.data(), pwriteReqs.size());
+  const uint64_t t1 = NowNs();
+  counters.rounds++;
+  counters.writeNs += t1 - t0;
   // Group commit: one fdatasync per file written this round by an `always` log.
   std::vector<int> fds;
   std::vector<size_t> owner;
@@ -122,6 +130,7 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
     // All `always` logs share the backend choice of the first; fsyncs are independent per fd.
     IoBackend* b = work[owner[0]].log->backend;
     b->Datasync(fds.data(), results.data(), fds.size());
+    counters.syncNs += NowNs() - t1;
     for (size_t k = 0; k < fds.size(); k++) {
       auto& w = work[owner[k]];
       if (results[k] < 0 && !w.failure) w.failure = Failure::Io("fdatasync", w.log->dir, -results[k]);
@@ -139,7 +148,7 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
     for (auto& c : w.controls) w.log->RunControl(c);
     w.log->Notify();
   }
-  for (auto& w : work) w.log->Extend();
+  for (auto& w : work) w.log->RequestFill();
 }
 
 void IoService::Timers() {

@@ -4,6 +4,7 @@
 // acknowledges. Between rounds it runs interval syncs, zero-fills ahead of durable tails and
 // closes idle descriptors and mappings.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,14 @@ namespace mr {
 
 class Log;
 
+// Where the I/O threads' time goes, cumulative since start (read by bench/storage.mjs through the
+// addon's ioStats()): the I/O thread's nanoseconds writing, syncing for group commit and waiting
+// for a zero-fill chunk; the zero-fill thread's nanoseconds and bytes; and bytes that durable logs
+// wrote past the zeroed range (the filler fell behind: those writes pay for block allocation).
+struct IoCounters {
+  std::atomic<uint64_t> rounds{0}, writeNs{0}, syncNs{0}, fillWaitNs{0}, fillNs{0}, fillBytes{0}, unfilledBytes{0};
+};
+
 class IoService {
  public:
   static IoService& Get();
@@ -25,6 +34,7 @@ class IoService {
   void Wake(const std::shared_ptr<Log>& log);
   // Seconds a log may sit unwritten before its descriptors and unused mappings are released.
   void SetIdleMs(int64_t ms) { idleMs_ = ms; }
+  IoCounters counters;
 
  private:
   IoService();

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "batch_seal.h"
 #include "crc32c.h"
 #include "io_backend.h"
 #include "io_service.h"
@@ -16,8 +17,8 @@
 namespace mr {
 namespace {
 
-constexpr uint64_t kExtendChunk = 8ull << 20;
 const char* kSpareName = "recycled.spare";
+const char* kPreparedName = "prepared.spare";
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -44,7 +45,9 @@ Failure Corrupt(const Segment& s, uint64_t pos, const char* what) {
 
 Log::Log(const std::string& d, const LogOptions& o) : dir(d), opts(o) {}
 
-Log::~Log() = default;
+Log::~Log() {
+  if (spareFill_) spareFill_->Cancel();
+}
 
 const char* Log::IoName() const { return backend ? backend->Name() : "none"; }
 
@@ -62,13 +65,20 @@ Failure Log::Open(const std::string& dir, const LogOptions& opts, std::shared_pt
   if (!d) return Failure::Io("opendir", dir, errno);
   std::vector<uint64_t> bases;
   std::vector<std::string> idxFiles;
+  std::string prepared;
   while (dirent* e = readdir(d)) {
     uint64_t base;
     if (ParseSegmentName(e->d_name, &base)) bases.push_back(base);
     else if (std::strcmp(e->d_name, kSpareName) == 0) log->spare_ = dir + "/" + kSpareName;
+    else if (std::strcmp(e->d_name, kPreparedName) == 0) prepared = dir + "/" + kPreparedName;
     else if (std::strlen(e->d_name) == 24 && std::strcmp(e->d_name + 20, ".idx") == 0) idxFiles.push_back(e->d_name);
   }
   closedir(d);
+  // A prepared next segment (perhaps only partly zero-filled before a crash) is a spare like any.
+  if (!prepared.empty()) {
+    if (log->spare_.empty()) log->spare_ = prepared;
+    else unlink(prepared.c_str());
+  }
   std::sort(bases.begin(), bases.end());
   // An index whose segment is gone (crash between the two unlinks of retention) is dropped.
   for (const auto& name : idxFiles) {
@@ -94,12 +104,8 @@ Failure Log::Open(const std::string& dir, const LogOptions& opts, std::shared_pt
   return {};
 }
 
-Failure Log::ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, uint16_t flags, int64_t baseTs, int64_t maxTs) const {
-  if (maxTs < baseTs) return Failure{codes::INVALID_ARGUMENT, "maxTimestamp is before baseTimestamp"};
-  if (uint64_t{size} + BATCH_HEADER_SIZE > MAX_BATCH_BYTES) return Failure{codes::RECORD_TOO_LARGE, "batch exceeds the largest batch a log accepts"};
-  if ((flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED | FLAG_CONTROL)) != 0) return {};  // opaque: checked when decoded
+Failure ValidateRecords(const uint8_t* p, uint32_t size, uint32_t count, uint64_t span) {
   uint64_t pos = 0;
-  const uint64_t span = static_cast<uint64_t>(maxTs - baseTs);
   for (uint32_t i = 0; i < count; i++) {
     if (pos + RECORD_HEADER_SIZE > size) return Failure{codes::INVALID_ARGUMENT, "packed records end early (record " + std::to_string(i) + ")"};
     const uint8_t* r = p + pos;
@@ -118,7 +124,16 @@ Failure Log::ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, ui
   return {};
 }
 
-Failure Log::Append(AppendOp op, uint64_t* firstOffset) {
+Failure Log::ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, uint16_t flags, int64_t baseTs, int64_t maxTs) const {
+  if (maxTs < baseTs) return Failure{codes::INVALID_ARGUMENT, "maxTimestamp is before baseTimestamp"};
+  const uint64_t stored = uint64_t{size} + ((flags & FLAG_ENCRYPTED) ? kAeadOverhead : 0);
+  if (stored + BATCH_HEADER_SIZE > MAX_BATCH_BYTES) return Failure{codes::RECORD_TOO_LARGE, "batch exceeds the largest batch a log accepts"};
+  // Encryption happens here, so an encrypted batch arrives as plaintext and is checked like a plain one.
+  if ((flags & (FLAG_CODEC_MASK | FLAG_CONTROL)) != 0) return {};
+  return ValidateRecords(p, size, count, static_cast<uint64_t>(maxTs - baseTs));
+}
+
+Failure Log::Append(AppendOp&& op, uint64_t* firstOffset) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_) return Failure{codes::CLOSED, "log is closed"};
@@ -126,7 +141,7 @@ Failure Log::Append(AppendOp op, uint64_t* firstOffset) {
     op.firstOffset = nextOffset_;
     nextOffset_ += op.count;
     *firstOffset = op.firstOffset;
-    pending_.push_back(op);
+    pending_.push_back(std::move(op));
   }
   IoService::Get().Wake(shared_from_this());
   return {};
@@ -162,8 +177,16 @@ void Log::TakeWork(std::vector<AppendOp>* appends, std::vector<ControlOp>* contr
 
 Failure Log::Roll(uint64_t base, uint64_t minCapacity) {
   auto seg = std::make_unique<Segment>(dir, base);
+  // The sealed segment needs no zeros past its end any more.
+  if (!segments_.empty() && segments_.back()->fill) segments_.back()->fill->Cancel();
   std::string spare;
   spare.swap(spare_);
+  if (spare.empty() && spareFill_) {
+    // Taken over as it is, even if the filler is not done: what is zeroed is still won.
+    spareFill_->Cancel();
+    spare = spareFill_->path;
+    spareFill_.reset();
+  }
   if (Failure f = seg->Create(std::max(opts.segmentBytes, minCapacity), spare)) return f;
   std::lock_guard<std::mutex> lock(mu_);
   if (segments_.empty()) startOffset_ = base;
@@ -172,7 +195,9 @@ Failure Log::Roll(uint64_t base, uint64_t minCapacity) {
 }
 
 Failure Log::Prepare(AppendOp& op) {
-  const uint64_t size = AlignUp(BATCH_HEADER_SIZE + uint64_t{op.payloadSize}, BATCH_ALIGN);
+  const bool encrypted = (op.flags & FLAG_ENCRYPTED) != 0;
+  const uint32_t stored = op.payloadSize + (encrypted ? static_cast<uint32_t>(kAeadOverhead) : 0);
+  const uint64_t size = AlignUp(BATCH_HEADER_SIZE + uint64_t{stored}, BATCH_ALIGN);
   Segment* s = segments_.empty() ? nullptr : segments_.back().get();
   if (!s || (s->writePos + size > s->capacity && s->writePos > SEGMENT_HEADER_SIZE)) {
     if (Failure f = Roll(op.firstOffset, SEGMENT_HEADER_SIZE + size)) return f;
@@ -180,6 +205,12 @@ Failure Log::Prepare(AppendOp& op) {
   }
   if (s->fd < 0) {
     if (Failure f = s->OpenForWrite()) return f;
+  }
+  // Durable policies pay ~5x for syncing writes into never-written blocks on these VMs, so a
+  // thread of its own zero-fills ahead of the tail (zero_fill.h); the range is claimed here.
+  if (opts.durability != DURABILITY_NEVER) {
+    if (!s->fill) s->fill = std::make_shared<FillState>(s->path, s->capacity, std::max(s->allocated, s->writePos), s->writePos);
+    s->fill->Reserve(s->writePos, s->writePos + size);
   }
   uint8_t* h = op.header;
   std::memset(h, 0, sizeof op.header);
@@ -189,23 +220,46 @@ Failure Log::Prepare(AppendOp& op) {
   StoreU16(h + B_OFF_FLAGS, op.flags);
   StoreU64(h + B_OFF_FIRST_OFFSET, op.firstOffset);
   StoreU32(h + B_OFF_RECORD_COUNT, op.count);
-  StoreU32(h + B_OFF_PAYLOAD_SIZE, op.payloadSize);
+  StoreU32(h + B_OFF_PAYLOAD_SIZE, stored);
   StoreI64(h + B_OFF_BASE_TS, op.baseTs);
   StoreI64(h + B_OFF_MAX_TS, op.maxTs);
   StoreU32(h + B_OFF_RAW_SIZE, op.rawSize);
   StoreU32(h + B_OFF_KEY_REF, op.keyRef);
-  const uint64_t pad = size - BATCH_HEADER_SIZE - op.payloadSize;
+  const uint8_t* payload = op.payload;
+  if (encrypted) {
+    // Sealed here, on the I/O thread, rather than on the JS thread that compresses: on two cores
+    // that splits the per-batch CPU work between the two busy threads.
+    op.sealed.reset(new uint8_t[stored]);
+    const bool ok = SealBatch(op.key.data(), {reinterpret_cast<const uint8_t*>(opts.aad.data()), opts.aad.size()}, h, op.payload,
+                              op.payloadSize, op.sealed.get());
+    op.key.Wipe();
+    if (!ok) return Failure{codes::CRYPTO, "AES-256-GCM encryption failed inside OpenSSL", dir, -1, 0};
+    payload = op.sealed.get();
+  }
+  const uint64_t pad = size - BATCH_HEADER_SIZE - stored;
   uint32_t crc = Crc32c(0, h + B_OFF_CRC + 4, BATCH_HEADER_SIZE - B_OFF_CRC - 4);
-  crc = Crc32c(crc, op.payload, op.payloadSize);
+  crc = Crc32c(crc, payload, stored);
   crc = Crc32c(crc, h + BATCH_HEADER_SIZE, pad);  // zero padding
   StoreU32(h + B_OFF_CRC, crc);
   op.iov[0] = {h, BATCH_HEADER_SIZE};
-  op.iov[1] = {const_cast<uint8_t*>(op.payload), op.payloadSize};
+  op.iov[1] = {const_cast<uint8_t*>(payload), stored};
   op.iov[2] = {h + BATCH_HEADER_SIZE, pad};
   op.iovcnt = pad ? 3 : 2;
   op.seg = s;
   op.pos = s->writePos;
   s->writePos += size;
+  return {};
+}
+
+Failure Log::OpenSealed(const uint8_t* batch, uint64_t avail, const uint8_t* key, uint8_t* out) const {
+  BatchInfo b;
+  if (!ParseHeader(batch, avail, &b) || !(b.flags & FLAG_ENCRYPTED) || b.payloadSize < kAeadOverhead)
+    return Failure{codes::CORRUPT_BATCH, "not an encrypted batch", dir, -1, 0};
+  if (!OpenBatch(key, {reinterpret_cast<const uint8_t*>(opts.aad.data()), opts.aad.size()}, batch, batch + BATCH_HEADER_SIZE,
+                 b.payloadSize, out))
+    return Failure{codes::CRYPTO, "encrypted batch at offset " + std::to_string(b.firstOffset) +
+                                      " does not authenticate: tampered, moved from another position or log, or the wrong key",
+                   dir, -1, 0};
   return {};
 }
 
@@ -275,23 +329,16 @@ void Log::CloseSealedFds() {
 
 int Log::ActiveFd() { return segments_.empty() ? -1 : segments_.back()->fd; }
 
-void Log::Extend() {
-  // Durable policies pay ~5x for syncing writes into never-written blocks on these VMs, so the
-  // I/O thread writes zeros ahead of the tail (and syncs them) between rounds.
+void Log::RequestFill() {
   if (opts.durability == DURABILITY_NEVER || segments_.empty()) return;
   Segment& s = *segments_.back();
-  if (s.fd < 0) return;
-  s.allocated = std::max(s.allocated, s.writePos);
-  if (s.allocated >= s.capacity || s.allocated >= s.writePos + kExtendChunk / 2) return;
-  static const std::vector<uint8_t> zeros(1 << 20, 0);
-  const uint64_t target = std::min(s.capacity, s.writePos + kExtendChunk);
-  uint64_t pos = s.allocated;
-  while (pos < target) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(zeros.size(), target - pos));
-    if (pwrite(s.fd, zeros.data(), n, static_cast<off_t>(pos)) != static_cast<ssize_t>(n)) return;
-    pos += n;
+  if (s.fill) s.fill->MaybeRequest(s.fill);
+  // Past half of the active segment, zero-fill the next one's file in advance, so that the
+  // writes right after the roll do not pay for block allocation either.
+  if (spare_.empty() && !spareFill_ && s.writePos >= s.capacity / 2) {
+    spareFill_ = std::make_shared<FillState>(dir + "/" + kPreparedName, opts.segmentBytes, 0, 0, opts.segmentBytes, opts.segmentBytes, true);
   }
-  if (fdatasync(s.fd) == 0) s.allocated = target;
+  if (spareFill_) spareFill_->MaybeRequest(spareFill_);
 }
 
 uint64_t Log::Trim(const ControlOp& op) {
@@ -323,6 +370,8 @@ uint64_t Log::Trim(const ControlOp& op) {
     if (op.beforeOffset) startOffset_ = std::max(startOffset_, std::min(op.beforeOffset, visibleEnd_));
   }
   for (auto& s : removed) {
+    // No zeros may land in the file once it is renamed for recycling.
+    if (s->fill) s->fill->Cancel();
     s->CloseFds();
     unlink(s->idxPath.c_str());
     // A file no view maps any more can be recycled: its blocks are already allocated.
@@ -352,7 +401,11 @@ void Log::RunControl(const ControlOp& op) {
       if (fd >= 0 && fdatasync(fd) != 0) c.failure = Failure::Io("fdatasync", segments_.back()->path, errno);
       dirty = false;
       if (op.kind == ControlKind::Close) {
-        for (auto& seg : segments_) seg->CloseFds();
+        if (spareFill_) spareFill_->Cancel();
+        for (auto& seg : segments_) {
+          if (seg->fill) seg->fill->Cancel();
+          seg->CloseFds();
+        }
         finished = true;
       }
       break;
@@ -503,6 +556,11 @@ Failure Log::FindLocked(int64_t ts, uint64_t* offset) {
 uint64_t Log::StartOffset() {
   std::lock_guard<std::mutex> lock(mu_);
   return startOffset_;
+}
+
+uint64_t Log::NextOffset() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return nextOffset_;
 }
 
 uint64_t Log::EndOffset() {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "aead.h"
 #include "segment.h"
 
 namespace mr {
@@ -23,6 +24,7 @@ struct LogOptions {
   uint64_t syncIntervalMs = 1000;
   uint64_t indexIntervalBytes = DEFAULT_INDEX_INTERVAL_BYTES;
   uint64_t io = IO_AUTO;
+  std::string aad;  // the log's identity, bound into every sealed batch (batch_seal.h)
 };
 
 struct AppendOp {
@@ -35,8 +37,10 @@ struct AppendOp {
   int64_t baseTs = 0;
   int64_t maxTs = 0;
   const uint8_t* payload = nullptr;
-  uint32_t payloadSize = 0;
+  uint32_t payloadSize = 0;           // as handed in (plaintext for encrypted batches)
+  DataKey key;                        // FLAG_ENCRYPTED: the data key, wiped as soon as sealed
   // Filled by the I/O thread.
+  std::unique_ptr<uint8_t[]> sealed;  // FLAG_ENCRYPTED: nonce | ciphertext | tag, what is written
   uint8_t header[BATCH_HEADER_SIZE + BATCH_ALIGN] = {};
   iovec iov[3] = {};
   int iovcnt = 0;
@@ -68,6 +72,9 @@ struct ReadView {
   std::string file;
 };
 
+// Checks `count` packed records filling `size` bytes, with timestamp deltas of at most `span` ms.
+Failure ValidateRecords(const uint8_t* p, uint32_t size, uint32_t count, uint64_t span);
+
 struct LogStats {
   uint64_t startOffset, endOffset, segments, bytes;
   int64_t firstTs, lastTs;
@@ -82,10 +89,14 @@ class Log : public std::enable_shared_from_this<Log> {
   const std::string dir;
   const LogOptions opts;
 
-  // JS thread. Validates the packed records (their structure guards every later reader).
+  // JS thread. Validates the packed records (their structure guards every later reader); payloads
+  // with a codec are opaque here (the caller validated them before compressing).
   Failure ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, uint16_t flags, int64_t baseTs, int64_t maxTs) const;
   // JS thread. Assigns offsets and queues the batch; the payload must stay alive until completion.
-  Failure Append(AppendOp op, uint64_t* firstOffset);
+  Failure Append(AppendOp&& op, uint64_t* firstOffset);
+  // Opens the encrypted batch whose header is at `batch` (with `avail` bytes readable from there)
+  // into `out`, which must hold its payload size minus kAeadOverhead bytes.
+  Failure OpenSealed(const uint8_t* batch, uint64_t avail, const uint8_t* key, uint8_t* out) const;
   Failure Control(const ControlOp& op);
   void Attach(class IoBackend* b) { backend = b; }
   // JS thread. A zero-copy view of whole batches holding `offset`, within the limits.
@@ -95,6 +106,8 @@ class Log : public std::enable_shared_from_this<Log> {
   LogStats Stats();
   uint64_t StartOffset();
   uint64_t EndOffset();
+  // The offset the next append will get (queued batches included).
+  uint64_t NextOffset();
   bool Closed() const { return closing_; }
   std::vector<Completion> TakeCompletions();
   // Called by the I/O thread after it queued completions (the binding wakes the JS thread).
@@ -111,7 +124,8 @@ class Log : public std::enable_shared_from_this<Log> {
   // Descriptors written this round that `always` must sync before acknowledging.
   void RoundSyncFds(const std::vector<AppendOp>& ops, size_t n, std::vector<int>* fds) const;
   int ActiveFd();
-  void Extend();
+  // After a round: asks the zero-fill thread to stay ahead of the active segment's tail.
+  void RequestFill();
   void SweepIdle(int64_t nowMs, int64_t idleMs);
   void Notify();
   class IoBackend* backend = nullptr;
@@ -142,6 +156,7 @@ class Log : public std::enable_shared_from_this<Log> {
   std::vector<ControlOp> controls_;
   std::vector<Completion> done_;
   std::string spare_;  // a recycled segment file ready to take over
+  std::shared_ptr<FillState> spareFill_;  // durable logs: the next segment's file, being zero-filled
 };
 
 }  // namespace mr

@@ -43,6 +43,8 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
                                         InstanceMethod<&NativeLog::Stats>("stats"),
                                         InstanceMethod<&NativeLog::StartOffset>("startOffset"),
                                         InstanceMethod<&NativeLog::EndOffset>("endOffset"),
+                                        InstanceMethod<&NativeLog::NextOffset>("nextOffset"),
+                                        InstanceMethod<&NativeLog::OpenBatch>("openBatch"),
                                         InstanceAccessor<&NativeLog::Io>("io"),
                                     });
     ctor = new Napi::FunctionReference(Napi::Persistent(fn));
@@ -110,7 +112,8 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     if (log_->finished && pending_.empty()) ReleaseChannel();
   }
 
-  // append(payload, count, baseTs, maxTs, flags, rawSize, keyRef) -> Promise<firstOffset>
+  // append(payload, count, baseTs, maxTs, flags, rawSize, keyRef, key?) -> Promise<firstOffset>
+  // `key` (32 bytes) only with FLAG_ENCRYPTED: it is copied, and the copy wiped once sealed.
   Napi::Value Append(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     auto payload = info[0].As<Napi::Uint8Array>();
@@ -123,14 +126,40 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     op.flags = static_cast<uint16_t>(info[4].As<Napi::Number>().Uint32Value());
     op.rawSize = info[5].As<Napi::Number>().Uint32Value();
     op.keyRef = info[6].As<Napi::Number>().Uint32Value();
+    if (op.flags & FLAG_ENCRYPTED) op.key = KeyArg(info, 7);
     if (Failure f = log_->ValidatePayload(op.payload, op.payloadSize, op.count, op.flags, op.baseTs, op.maxTs)) throw MakeError(env, f);
-    op.id = ++nextId_;
+    const uint64_t id = op.id = ++nextId_;
     uint64_t first = 0;
-    if (Failure f = log_->Append(op, &first)) throw MakeError(env, f);
+    if (Failure f = log_->Append(std::move(op), &first)) throw MakeError(env, f);
     Pending p{Napi::Promise::Deferred::New(env), Napi::Persistent(info[0]), false};
     Napi::Promise promise = p.deferred.Promise();
-    Track(env, op.id, std::move(p));
+    Track(env, id, std::move(p));
     return promise;
+  }
+
+  // A memory-safety check only: ShardLog hands data keys it unwrapped itself.
+  static DataKey KeyArg(const Napi::CallbackInfo& info, size_t i) {
+    if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+        info[i].As<Napi::Uint8Array>().ByteLength() != kAeadKeyBytes)
+      Throw(info.Env(), codes::INVALID_ARGUMENT, "an encrypted batch needs a 32-byte data key");
+    return DataKey(info[i].As<Napi::Uint8Array>().Data());
+  }
+
+  // openBatch(view, position, key) -> Buffer: the plaintext payload of the encrypted batch whose
+  // header starts at `position` in `view` (a Buffer from read()).
+  Napi::Value OpenBatch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto view = info[0].As<Napi::Uint8Array>();
+    const uint64_t pos = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+    DataKey key = KeyArg(info, 2);
+    if (pos + BATCH_HEADER_SIZE > view.ByteLength()) Throw(env, codes::INVALID_ARGUMENT, "position is outside the view");
+    const uint8_t* batch = view.Data() + pos;
+    const uint32_t stored = LoadU32(batch + B_OFF_PAYLOAD_SIZE);
+    if (stored < kAeadOverhead || pos + BATCH_HEADER_SIZE + stored > view.ByteLength())
+      Throw(env, codes::CORRUPT_BATCH, "encrypted batch payload does not fit its view");
+    auto out = Napi::Buffer<uint8_t>::New(env, stored - kAeadOverhead);
+    if (Failure f = log_->OpenSealed(batch, view.ByteLength() - pos, key.data(), out.Data())) throw MakeError(env, f);
+    return out;
   }
 
   Napi::Value ControlCall(Napi::Env env, ControlOp op, bool isVoid) {
@@ -204,6 +233,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
 
   Napi::Value StartOffset(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(log_->StartOffset())); }
   Napi::Value EndOffset(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(log_->EndOffset())); }
+  Napi::Value NextOffset(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(log_->NextOffset())); }
   Napi::Value Io(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), log_->IoName()); }
 
   std::shared_ptr<Log> log_;
@@ -244,7 +274,7 @@ uint64_t OptU64(const Napi::Object& o, const char* key, uint64_t dflt) {
   return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()) : dflt;
 }
 
-// openLog(dir, { segmentBytes, durability, syncIntervalMs, indexIntervalBytes, io }) -> Promise<NativeLog>
+// openLog(dir, { segmentBytes, durability, syncIntervalMs, indexIntervalBytes, io, aad }) -> Promise<NativeLog>
 Napi::Value OpenLog(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string dir = info[0].As<Napi::String>().Utf8Value();
@@ -255,10 +285,40 @@ Napi::Value OpenLog(const Napi::CallbackInfo& info) {
   opts.syncIntervalMs = OptU64(o, "syncIntervalMs", opts.syncIntervalMs);
   opts.indexIntervalBytes = OptU64(o, "indexIntervalBytes", opts.indexIntervalBytes);
   opts.io = OptU64(o, "io", opts.io);
+  if (o.Get("aad").IsTypedArray()) {
+    auto aad = o.Get("aad").As<Napi::Uint8Array>();
+    opts.aad.assign(reinterpret_cast<const char*>(aad.Data()), aad.ByteLength());
+  }
   auto* worker = new OpenWorker(env, dir, opts);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;
+}
+
+// validateRecords(payload, count, span): throws MR_INVALID_ARGUMENT unless the payload holds
+// exactly `count` well-formed packed records (checked before a payload is compressed).
+Napi::Value ValidateRecordsJs(const Napi::CallbackInfo& info) {
+  auto payload = info[0].As<Napi::Uint8Array>();
+  if (Failure f = ValidateRecords(payload.Data(), static_cast<uint32_t>(payload.ByteLength()), info[1].As<Napi::Number>().Uint32Value(),
+                                  static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value())))
+    throw MakeError(info.Env(), f);
+  return info.Env().Undefined();
+}
+
+// ioStats() -> cumulative I/O-thread counters (io_service.h IoCounters), milliseconds and bytes.
+Napi::Value IoStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const IoCounters& c = IoService::Get().counters;
+  Napi::Object o = Napi::Object::New(env);
+  auto ms = [&](const std::atomic<uint64_t>& ns) { return Napi::Number::New(env, static_cast<double>(ns.load()) / 1e6); };
+  o.Set("rounds", Napi::Number::New(env, static_cast<double>(c.rounds.load())));
+  o.Set("writeMs", ms(c.writeNs));
+  o.Set("syncMs", ms(c.syncNs));
+  o.Set("fillMs", ms(c.fillNs));
+  o.Set("fillWaitMs", ms(c.fillWaitNs));
+  o.Set("fillBytes", Napi::Number::New(env, static_cast<double>(c.fillBytes.load())));
+  o.Set("unfilledBytes", Napi::Number::New(env, static_cast<double>(c.unfilledBytes.load())));
+  return o;
 }
 
 Napi::Value SetIdleMs(const Napi::CallbackInfo& info) {
@@ -272,6 +332,8 @@ void InitLog(Napi::Env env, Napi::Object exports) {
   NativeLog::Define(env, exports);
   exports.Set("openLog", Napi::Function::New(env, OpenLog, "openLog"));
   exports.Set("setIdleMs", Napi::Function::New(env, SetIdleMs, "setIdleMs"));
+  exports.Set("ioStats", Napi::Function::New(env, IoStats, "ioStats"));
+  exports.Set("validateRecords", Napi::Function::New(env, ValidateRecordsJs, "validateRecords"));
 }
 
 }  // namespace mr

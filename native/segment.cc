@@ -48,7 +48,10 @@ std::string SegmentName(uint64_t base) {
 Segment::Segment(const std::string& dir, uint64_t b)
     : base(b), path(dir + "/" + SegmentName(b) + ".log"), idxPath(dir + "/" + SegmentName(b) + ".idx"), nextOffset(b) {}
 
-Segment::~Segment() { CloseFds(); }
+Segment::~Segment() {
+  if (fill) fill->Cancel();
+  CloseFds();
+}
 
 void Segment::CloseFds() {
   if (fd >= 0) close(fd);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common.h"
+#include "zero_fill.h"
 
 namespace mr {
 
@@ -84,7 +85,8 @@ class Segment {
   int fd = -1;
   int idxFd = -1;
   uint64_t writePos = SEGMENT_HEADER_SIZE;
-  uint64_t allocated = 0;       // bytes of the file already written once (zeros or data)
+  uint64_t allocated = 0;       // bytes of the file already written once, when it became active
+  std::shared_ptr<FillState> fill;  // durable logs' active segment: zero-filled ahead of writePos
   uint64_t lastIndexedPos = 0;  // position of the batch behind the last index entry
   size_t indexPersisted = 0;    // index entries already in the .idx file
 

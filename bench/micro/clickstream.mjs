@@ -109,3 +109,26 @@ export function clickstreamBatch(count, { size = 'large', seed = 42 } = {}) {
 export function clickstreamBatchOfSize(bytes, seed = 42) {
   return clickstreamBatch(Math.ceil(bytes / 880) + 1, { seed }).subarray(0, bytes);
 }
+
+/**
+ * `count` JSON records of about `bytes` bytes each, as Buffers: compact events for ~100 B, full
+ * events grown with a `tags` list of search words up to at least `bytes` for larger sizes. For the
+ * process-level storage runner's compression and encryption scenarios.
+ */
+export function jsonRecords(count, bytes, seed = 42) {
+  const r = rng(seed);
+  let t = 1_717_000_000_000;
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    t += Math.floor(r() * 40);
+    if (bytes <= 200) {
+      out.push(Buffer.from(JSON.stringify(smallEvent(r, t))));
+      continue;
+    }
+    const ev = largeEvent(r, t);
+    ev.tags = [];
+    while (JSON.stringify(ev).length < bytes) ev.tags.push(pick(r, WORDS));
+    out.push(Buffer.from(JSON.stringify(ev)));
+  }
+  return out;
+}

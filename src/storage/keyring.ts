@@ -8,11 +8,12 @@
 // sealed constant, tells a wrong root key apart from a damaged file. Unwrapped data keys are never
 // written anywhere.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes } from '../core/constants.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClosedError, CryptoError, InvalidArgumentError, IoError, KmsError } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 /** `AWS` for the service's own key (`alias/aws/kinesis`), `CUSTOMER` for keys an operator creates. */
@@ -83,6 +84,15 @@ export const MAX_PENDING_WINDOW_DAYS = 30;
 export const WRAPPED_DATA_KEY_BYTES = 84;
 const WRAP_FORMAT = 1;
 const WRAP_HEADER = 24;
+
+/** The master key id and version a wrapped data key names, read from its clear header. */
+export function wrappedKeyInfo(wrapped: Uint8Array): { keyId: string; version: number } {
+  if (!(wrapped instanceof Uint8Array) || wrapped.length !== WRAPPED_DATA_KEY_BYTES || wrapped[0] !== WRAP_FORMAT) {
+    throw new CryptoError(`A wrapped data key is ${WRAPPED_DATA_KEY_BYTES} bytes of format ${WRAP_FORMAT}`);
+  }
+  const blob = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength);
+  return { keyId: uuidString(blob.subarray(8, WRAP_HEADER)), version: blob.readUInt32LE(4) };
+}
 
 const FILE_FORMAT = 1;
 const NONCE = 12;
@@ -183,29 +193,6 @@ export async function resolveRootKey(options: Pick<KeyringOptions, 'rootKey' | '
   if (options.logger) options.logger.warn(message);
   else process.emitWarning(message, { code: 'MILLRACE_DEV_ROOT_KEY' });
   return { key: Buffer.from(DEV_ROOT_KEY), source: 'the development default root key' };
-}
-
-async function writeFileAtomic(path: string, dir: string, data: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    throw new IoError(`Cannot write ${path}`, { file: path, errno: (cause as NodeJS.ErrnoException).code, cause });
-  }
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
 }
 
 function uuidBytes(keyId: string): Buffer {
@@ -489,6 +476,18 @@ export class Keyring {
     this.checkUsable(id, this.state.keys[id]!);
   }
 
+  /**
+   * As assertUsable, and also says which key and material version new data keys under `keyId`
+   * would use now: a log starts a fresh data key when either changes (rotation, alias retargeted).
+   */
+  activeVersion(keyId: string): { keyId: string; version: number } {
+    this.assertOpen();
+    const id = this.resolveSync(keyId);
+    const key = this.state.keys[id]!;
+    this.checkUsable(id, key);
+    return { keyId: id, version: key.versions.length };
+  }
+
   /** Waits for pending writes, then wipes key material from memory. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -522,7 +521,7 @@ export class Keyring {
       try {
         result = fn(draft);
         await mkdir(this.dir, { recursive: true });
-        await writeFileAtomic(this.path, this.dir, JSON.stringify(draft, null, 1));
+        await writeFileAtomic(this.path, JSON.stringify(draft, null, 1));
       } catch (err) {
         for (const m of pending.values()) m.fill(0);
         throw err;

@@ -22,7 +22,10 @@ export interface NativeLogStats {
 
 /** The C++ log. Arguments are checked by ShardLog before they get here. */
 export interface NativeLog {
-  append(payload: Uint8Array, count: number, baseTs: number, maxTs: number, flags: number, rawSize: number, keyRef: number): Promise<number>;
+  /** `key`: the 32-byte data key, only with FLAG_ENCRYPTED; the batch is sealed on the I/O thread. */
+  append(payload: Uint8Array, count: number, baseTs: number, maxTs: number, flags: number, rawSize: number, keyRef: number, key?: Uint8Array): Promise<number>;
+  /** Plaintext payload of the encrypted batch whose header is at `position` in a read view. */
+  openBatch(view: Buffer, position: number, key: Uint8Array): Buffer;
   read(offset: number, maxRecords: number, maxBytes: number): NativeReadView | null;
   findByTimestamp(ts: number): number;
   trim(olderThan: number | null, maxBytes: number, beforeOffset: number): Promise<number>;
@@ -31,6 +34,8 @@ export interface NativeLog {
   stats(): NativeLogStats;
   startOffset(): number;
   endOffset(): number;
+  /** The offset the next append gets, counting batches still queued. */
+  nextOffset(): number;
   readonly io: 'io_uring' | 'pwrite';
 }
 
@@ -40,6 +45,23 @@ export interface NativeOpenOptions {
   syncIntervalMs: number;
   indexIntervalBytes: number;
   io: number;
+  /** The log's identity, bound into every encrypted batch's additional authenticated data. */
+  aad?: Uint8Array;
+}
+
+/** Cumulative I/O-thread counters since the process started (for benchmarks and diagnosis). */
+export interface NativeIoStats {
+  rounds: number;
+  /** I/O thread: time writing batches and syncing for group commit (`always`). */
+  writeMs: number;
+  syncMs: number;
+  /** I/O thread: time waiting for a zero-fill chunk to clear the range it was about to write. */
+  fillWaitMs: number;
+  /** Zero-fill thread: time and bytes zero-filled ahead of durable tails. */
+  fillMs: number;
+  fillBytes: number;
+  /** Bytes durable logs wrote past the zero-filled range (the filler fell behind). */
+  unfilledBytes: number;
 }
 
 export interface NativeAddon {
@@ -50,6 +72,9 @@ export interface NativeAddon {
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
   openLog(dir: string, options: NativeOpenOptions): Promise<NativeLog>;
   setIdleMs(ms: number): void;
+  ioStats(): NativeIoStats;
+  /** Throws MR_INVALID_ARGUMENT unless `payload` is exactly `count` packed records with timestamp deltas ≤ `span`. */
+  validateRecords(payload: Uint8Array, count: number, span: number): void;
   aeadSeal(key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer;
   aeadOpen(key: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer;
 }

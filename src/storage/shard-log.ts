@@ -1,15 +1,28 @@
 // A shard log: the TypeScript face of one native log directory. It validates every argument,
-// packs records into one payload per append (one native call per batch), and decodes the
-// zero-copy views that reads return.
+// packs records into one payload per append (one native call per batch), compresses and picks the
+// data key per batch (the addon seals it on its I/O thread), and decodes the views that reads
+// return: plain batches zero-copy, compressed or encrypted ones opened and decompressed per batch.
 import { mkdir } from 'node:fs/promises';
 import {
-  DURABILITY_ALWAYS, DURABILITY_INTERVAL, DURABILITY_NEVER, DEFAULT_INDEX_INTERVAL_BYTES, DEFAULT_SEGMENT_BYTES,
-  FLAG_CODEC_MASK, FLAG_CONTROL, FLAG_ENCRYPTED, IO_AUTO, IO_PWRITE, IO_URING, MAX_BATCH_BYTES, MIN_SEGMENT_BYTES,
+  BATCH_HEADER_SIZE, CODEC_LZ4, CODEC_NONE, DURABILITY_ALWAYS, DURABILITY_INTERVAL, DURABILITY_NEVER, DEFAULT_INDEX_INTERVAL_BYTES,
+  DEFAULT_SEGMENT_BYTES, FLAG_CODEC_MASK, FLAG_CONTROL, FLAG_ENCRYPTED, IO_AUTO, IO_PWRITE, IO_URING, MAX_BATCH_BYTES, MIN_SEGMENT_BYTES,
 } from '../core/constants.js';
-import { ClosedError, CorruptBatchError, InvalidArgumentError, RecordTooLargeError } from '../errors.js';
-import { native, type NativeLog } from './native.js';
-import { forEachBatch, packRecords, RecordCursor } from './record-pack.js';
-import type { AppendRecord, AppendResult, Durability, IoMode, LogStats, ReadLimits, ShardLogOptions, StoredRecord } from './types.js';
+import { ClosedError, CorruptBatchError, CryptoError, InvalidArgumentError, MillraceError, RecordTooLargeError } from '../errors.js';
+import {
+  compressBatch, compressBatchSync, decompressBatch, decompressBatchSync, LZ4_COMPRESS_ASYNC_MIN_BYTES, LZ4_DECOMPRESS_ASYNC_MIN_BYTES,
+  type CodecId, type CompressedPayload,
+} from './codec.js';
+import { LogDataKeys, type Run } from './data-keys.js';
+import { Keyring } from './keyring.js';
+import { native, type NativeLog, type NativeReadView } from './native.js';
+import { forEachBatch, packRecords, RecordCursor, type BatchHeader } from './record-pack.js';
+import type {
+  AppendRecord, AppendResult, Compression, Durability, IoMode, LogEncryption, LogStats, ReadLimits, ShardLogOptions, StoredRecord,
+} from './types.js';
+
+const AEAD_OVERHEAD = 28;
+const CODECS: Record<Compression, CodecId> = { none: CODEC_NONE, lz4: CODEC_LZ4 };
+const noop = (): void => undefined;
 
 const DURABILITY: Record<Durability, number> = { never: DURABILITY_NEVER, interval: DURABILITY_INTERVAL, always: DURABILITY_ALWAYS };
 const IO: Record<IoMode, number> = { auto: IO_AUTO, io_uring: IO_URING, pwrite: IO_PWRITE };
@@ -30,6 +43,36 @@ function checkTimestamp(name: string, value: unknown): number {
   return value;
 }
 
+function checkCompression(value: unknown): CodecId {
+  if (typeof value !== 'string' || !(value in CODECS)) throw new InvalidArgumentError(`compression must be 'none' or 'lz4', got ${String(value)}`);
+  return CODECS[value as Compression];
+}
+
+function checkEncryption(value: unknown): LogEncryption | null {
+  if (value === null || value === undefined) return null;
+  const e = value as LogEncryption;
+  if (typeof e !== 'object' || !(e.keyring instanceof Keyring)) throw new InvalidArgumentError('encryption must be null or { keyring: Keyring, keyId: string }');
+  if (typeof e.keyId !== 'string' || e.keyId.length === 0) throw new InvalidArgumentError('encryption.keyId must be a key id, alias or ARN');
+  // A copy: the log compares identities to notice a new setting.
+  return { keyring: e.keyring, keyId: e.keyId };
+}
+
+/** A batch ready to queue: compressed (or not) by the log's codec, still plaintext. */
+interface Prepared {
+  payload: Uint8Array;
+  count: number;
+  codec: number;
+  rawSize: number;
+}
+
+/** Errors from opening or decoding a stored batch, pinned to the batch's file and position. */
+function atBatch(err: unknown, where: { file: string; position: number }): unknown {
+  if (!(err instanceof MillraceError)) return err;
+  if (err.code === 'MR_CRYPTO') return new CryptoError(err.message, { ...where, cause: err });
+  if (err.code === 'MR_CORRUPT_BATCH') return new CorruptBatchError(`${err.message} (${where.file} at byte ${where.position})`, { ...where, cause: err });
+  return err;
+}
+
 export type ReadFrom = { offset: number } | { timestamp: number };
 
 export interface ReadResult {
@@ -44,7 +87,7 @@ export interface PackedAppend {
   count: number;
   /** Batch flags (codec, encryption); 0 for plain packed records. */
   flags?: number;
-  /** Payload size before compression, when compressed. */
+  /** Payload size before compression: required with a codec, and the payload must decode to exactly this many bytes of valid records. */
   rawSize?: number;
   timestamp?: number;
 }
@@ -53,14 +96,30 @@ export class ShardLog {
   private closed = false;
   private lastTimestamp: number;
   private readonly listeners = new Set<(result: AppendResult) => void>();
+  private codec: CodecId;
+  private target: LogEncryption | null;
+  /** Unwraps data keys for reads: options.keyring, else the latest encryption keyring. */
+  private readKeyring: Keyring | undefined;
+  /**
+   * Appends reach the native log in call order. An append that must wait (async compression of a
+   * large batch, a new data key) queues behind `tail`, and so does every append after it until
+   * the queue is empty again; the common case never waits and never allocates a promise chain.
+   */
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   private constructor(
     private readonly nativeLog: NativeLog,
     readonly dir: string,
     readonly durability: Durability,
     readonly maxRecordBytes: number,
+    private readonly keys: LogDataKeys,
+    options: { codec: CodecId; encryption: LogEncryption | null; keyring: Keyring | undefined },
   ) {
     this.lastTimestamp = nativeLog.stats().lastTimestamp ?? 0;
+    this.codec = options.codec;
+    this.target = options.encryption;
+    this.readKeyring = options.keyring ?? options.encryption?.keyring;
   }
 
   static async open(dir: string, options: ShardLogOptions = {}): Promise<ShardLog> {
@@ -74,15 +133,68 @@ export class ShardLog {
     const syncIntervalMs = positiveInt('syncIntervalMs', options.syncIntervalMs ?? 1000, 1, 3_600_000);
     const indexIntervalBytes = positiveInt('indexIntervalBytes', options.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES, 64, 1 << 30);
     const maxRecordBytes = positiveInt('maxRecordBytes', options.maxRecordBytes ?? 1024 * 1024, 1, MAX_RECORD_BYTES_LIMIT);
+    const codec = checkCompression(options.compression ?? 'none');
+    const encryption = checkEncryption(options.encryption);
+    if (options.keyring !== undefined && !(options.keyring instanceof Keyring)) throw new InvalidArgumentError('keyring must be a Keyring');
+    if (options.logId !== undefined && (typeof options.logId !== 'string' || options.logId.length === 0 || options.logId.length > 2048)) {
+      throw new InvalidArgumentError('logId must be a non-empty string of at most 2048 characters');
+    }
     await mkdir(dir, { recursive: true });
+    // A run of batches under one data key ends after about a segment's worth of bytes.
+    const keys = await LogDataKeys.load(dir, options.logId, segmentBytes);
     const nativeLog = await native.openLog(dir, {
       segmentBytes,
       durability: DURABILITY[durability],
       syncIntervalMs,
       indexIntervalBytes,
       io: IO[io],
+      aad: keys.context,
     });
-    return new ShardLog(nativeLog, dir, durability, maxRecordBytes);
+    return new ShardLog(nativeLog, dir, durability, maxRecordBytes, keys, { codec, encryption, keyring: options.keyring });
+  }
+
+  /** Codec for batches appended from now on. */
+  get compression(): Compression {
+    return this.codec === CODEC_LZ4 ? 'lz4' : 'none';
+  }
+
+  /** Master key new batches are encrypted under, or null. */
+  get encryption(): LogEncryption | null {
+    return this.target === null ? null : { ...this.target };
+  }
+
+  /** The id bound into this log's encrypted batches and data keys. */
+  get logId(): string {
+    return this.keys.logId;
+  }
+
+  /** Sets the codec of batches appended after the call; stored batches keep theirs. */
+  setCompression(compression: Compression): void {
+    this.assertOpen();
+    this.codec = checkCompression(compression);
+  }
+
+  /**
+   * StartStreamEncryption (a key) or StopStreamEncryption (null). The key must exist and be
+   * enabled: otherwise this rejects with its MR_KMS_* error and nothing changes. Appends called
+   * after the promise resolves are encrypted under a fresh data key (or stored in the clear);
+   * batches already written stay readable under their own keys.
+   */
+  async setEncryption(encryption: LogEncryption | null): Promise<void> {
+    this.assertOpen();
+    const target = checkEncryption(encryption);
+    if (target === null) {
+      this.target = null;
+      // Through the queue, so that no queued append loses its key before it is copied.
+      await this.serial(() => this.keys.endRun());
+      return;
+    }
+    // describeKey creates alias/aws/kinesis on first use, as KMS does; activeVersion checks the state.
+    await target.keyring.describeKey(target.keyId);
+    target.keyring.activeVersion(target.keyId);
+    this.assertOpen();
+    this.target = target;
+    this.readKeyring = target.keyring;
   }
 
   /** Which write path the log uses. */
@@ -109,24 +221,106 @@ export class ShardLog {
     return this.appendPacked({ payload, count: records.length, timestamp: options.timestamp });
   }
 
-  /** The fast path: a payload already in the packed layout (from a producer or the TCP protocol). */
+  /**
+   * The fast path: a payload already in the packed layout (from a producer or the TCP protocol),
+   * or LZ4-compressed by the producer (`flags` = CODEC_LZ4, `rawSize`), which is stored as it is
+   * once it is known to decompress to `count` valid records.
+   */
   async appendPacked(batch: PackedAppend): Promise<AppendResult> {
     this.assertOpen();
     if (batch === null || typeof batch !== 'object') throw new InvalidArgumentError('batch must be an object');
     if (!(batch.payload instanceof Uint8Array)) throw new InvalidArgumentError('batch.payload must be a Uint8Array');
     const count = positiveInt('batch.count', batch.count, 1, 1_000_000);
     const flags = batch.flags ?? 0;
-    if (!Number.isInteger(flags) || (flags & ~(FLAG_CODEC_MASK | FLAG_ENCRYPTED)) !== 0) throw new InvalidArgumentError(`batch.flags has unknown bits: ${flags}`);
-    if (batch.payload.byteLength + 64 > MAX_BATCH_BYTES) throw new RecordTooLargeError(`a batch may hold at most ${MAX_BATCH_BYTES - 64} bytes, got ${batch.payload.byteLength}`);
-    const rawSize = batch.rawSize ?? batch.payload.byteLength;
-    const requested = batch.timestamp === undefined ? Date.now() : checkTimestamp('timestamp', batch.timestamp);
+    if (flags !== CODEC_NONE && flags !== CODEC_LZ4) throw new InvalidArgumentError(`batch.flags may only name a codec (0 none, 1 LZ4), got ${flags}`);
+    const overhead = this.target === null ? 0 : AEAD_OVERHEAD;
+    if (batch.payload.byteLength + BATCH_HEADER_SIZE + overhead > MAX_BATCH_BYTES) {
+      throw new RecordTooLargeError(`a batch may hold at most ${MAX_BATCH_BYTES - BATCH_HEADER_SIZE - overhead} bytes, got ${batch.payload.byteLength}`);
+    }
+    let rawSize = batch.payload.byteLength;
+    if (flags !== CODEC_NONE) rawSize = positiveInt('batch.rawSize', batch.rawSize, 1, MAX_BATCH_BYTES - BATCH_HEADER_SIZE);
+    else if (batch.rawSize !== undefined && batch.rawSize !== rawSize) throw new InvalidArgumentError(`batch.rawSize ${batch.rawSize} differs from the uncompressed payload's ${rawSize} bytes`);
+    const requested = batch.timestamp === undefined ? undefined : checkTimestamp('timestamp', batch.timestamp);
+    // Settings as of the call: a later setCompression/setEncryption does not reach back.
+    const target = this.target;
+    const prepared = this.prepare(batch.payload, count, flags, rawSize, this.codec);
+    if (this.queued === 0 && !(prepared instanceof Promise)) {
+      const run = target === null ? undefined : this.keys.current(target);
+      if (target === null || run !== undefined) return this.enqueue(prepared, requested, run);
+    }
+    if (prepared instanceof Promise) prepared.catch(noop);  // awaited below; not an unhandled rejection meanwhile
+    const queued = await this.serial(async () => {
+      const p = await prepared;
+      let run: Run | undefined;
+      if (target !== null) run = this.keys.current(target) ?? (await this.keys.startRun(target, this.nativeLog.nextOffset(), this.nativeLog.startOffset()));
+      // Wrapped so that the queue waits for the enqueue only, not for the write.
+      return { done: this.enqueue(p, requested, run) };
+    });
+    return queued.done;
+  }
+
+  /** Compresses with the log's codec (inline, or off the JS thread when large), or checks a producer-compressed payload. */
+  private prepare(payload: Uint8Array, count: number, codec: number, rawSize: number, logCodec: CodecId): Prepared | Promise<Prepared> {
+    if (codec !== CODEC_NONE) {
+      const accept = (raw: Buffer): Prepared => {
+        native.validateRecords(raw, count, 0);
+        return { payload, count, codec, rawSize };
+      };
+      const reject = (cause: unknown): never => {
+        throw new InvalidArgumentError(`batch.payload is not an LZ4 batch payload of ${rawSize} bytes`, { cause });
+      };
+      if (rawSize >= LZ4_DECOMPRESS_ASYNC_MIN_BYTES) return decompressBatch(codec, payload, rawSize).then(accept, reject);
+      let raw: Buffer;
+      try {
+        raw = decompressBatchSync(codec, payload, rawSize);
+      } catch (cause) {
+        return reject(cause);
+      }
+      return accept(raw);
+    }
+    if (logCodec === CODEC_NONE) return { payload, count, codec: CODEC_NONE, rawSize };
+    // Once compressed the native side cannot check the records, so check them first.
+    native.validateRecords(payload, count, 0);
+    const done = (c: CompressedPayload): Prepared => ({ payload: c.payload, count, codec: c.codec, rawSize: c.rawSize });
+    return payload.byteLength < LZ4_COMPRESS_ASYNC_MIN_BYTES ? done(compressBatchSync(payload, logCodec)) : compressBatch(payload, logCodec).then(done);
+  }
+
+  /** Stamps the batch and hands it to the native log (one call); resolves once it is written. */
+  private enqueue(p: Prepared, requested: number | undefined, run: Run | undefined): Promise<AppendResult> {
     // Arrival times never go backwards within a log, so the time index stays sorted.
-    const ts = Math.max(requested, this.lastTimestamp);
+    const ts = Math.max(requested ?? Date.now(), this.lastTimestamp);
     this.lastTimestamp = ts;
-    const firstOffset = await this.nativeLog.append(batch.payload, count, ts, ts, flags, rawSize, 0);
-    const result = { firstOffset, lastOffset: firstOffset + count - 1, timestamp: ts };
-    for (const listener of this.listeners) listener(result);
-    return result;
+    const flags = p.codec | (run === undefined ? 0 : FLAG_ENCRYPTED);
+    const written = this.nativeLog.append(p.payload, p.count, ts, ts, flags, p.rawSize, run?.ref ?? 0, run?.key);
+    if (run !== undefined) run.bytes += p.payload.byteLength + AEAD_OVERHEAD;
+    return written.then((firstOffset) => {
+      const result = { firstOffset, lastOffset: firstOffset + p.count - 1, timestamp: ts };
+      for (const listener of this.listeners) listener(result);
+      return result;
+    });
+  }
+
+  /** Runs `task` after every queued append has reached the native log. */
+  private serial<T>(task: () => T | Promise<T>): Promise<T> {
+    this.queued++;
+    const done = this.tail.then(task).finally(() => {
+      this.queued--;
+    });
+    this.tail = done.then(noop, noop);
+    return done;
+  }
+
+  /** Plaintext records of a compressed and/or encrypted batch. */
+  private decode(view: NativeReadView, h: BatchHeader, payloadStart: number): Buffer {
+    const headerAt = payloadStart - BATCH_HEADER_SIZE;
+    const where = { file: view.file, position: view.position + headerAt };
+    let payload: Buffer = view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
+    try {
+      if (h.flags & FLAG_ENCRYPTED) payload = this.nativeLog.openBatch(view.buffer, headerAt, this.keys.readKey(h.keyRef, this.readKeyring));
+      return decompressBatchSync(h.flags & FLAG_CODEC_MASK, payload, h.rawSize);
+    } catch (err) {
+      throw atBatch(err, where);
+    }
   }
 
   /** Reads up to the limits from an offset, or from the first record at or after a time. */
@@ -154,10 +348,11 @@ export class ShardLog {
       const before = next;
       forEachBatch(view.buffer, (h, payloadStart) => {
         if (h.flags & FLAG_CONTROL) return;
-        if (h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED)) {
-          throw new CorruptBatchError(`batch at offset ${h.firstOffset} uses codec flags this build cannot decode (${h.flags})`, { file: view.file });
-        }
-        const cursor = new RecordCursor(view.buffer, payloadStart, h.payloadSize, h.firstOffset, h.baseTimestamp);
+        // Plain batches are read in place (zero-copy); others are decoded once per read call.
+        const decoded = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart) : undefined;
+        const cursor = decoded === undefined
+          ? new RecordCursor(view.buffer, payloadStart, h.payloadSize, h.firstOffset, h.baseTimestamp)
+          : new RecordCursor(decoded, 0, decoded.length, h.firstOffset, h.baseTimestamp);
         while (cursor.next()) {
           if (cursor.offset < next) continue;
           if (cursor.timestamp < minTimestamp) {
@@ -211,6 +406,9 @@ export class ShardLog {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    // Appends already accepted reach the native log before it closes.
+    await this.tail;
+    this.keys.close();
     await this.nativeLog.close();
   }
 

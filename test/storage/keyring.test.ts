@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { ClosedError, CryptoError, InvalidArgumentError, KmsError } from '../../src/errors.js';
 import { AWS_KINESIS_ALIAS, Keyring, KEYRING_FILE, WRAPPED_DATA_KEY_BYTES, type KeyringOptions } from '../../src/storage/keyring.js';
+import { rejectsWith } from './reject.js';
 
 const DAY = 86_400_000;
 let dir: string;
@@ -17,17 +18,6 @@ async function ring(options: Partial<KeyringOptions> = {}): Promise<Keyring> {
   const k = await Keyring.open({ dataDir: dir, rootKey, clock, ...options });
   open.push(k);
   return k;
-}
-
-async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: string): Promise<void> {
-  let thrown: unknown;
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, `expected ${code}`).toBeDefined();
-  expect((thrown as { code?: string }).code).toBe(code);
 }
 
 beforeEach(async () => {

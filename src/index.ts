@@ -8,7 +8,10 @@ export { KinesisError, KINESIS_ERRORS, toKinesisError, toKinesisErrorResponse, t
 export { kinesisActions, dispatchKinesis, runKinesisAction, isKinesisAction, kinesisTracing, type KinesisActionName, type KinesisContext } from './api/kinesis/index.js';
 export type * from './api/kinesis/shapes.js';
 export type { StreamMetricsOutput } from './api/metrics.js';
-export type { StreamsOptions } from './streams/options.js';
+export type { StreamsOptions, KeyringSettings } from './streams/options.js';
+export type { KmsApi, KeyMetadata } from './api/kms.js';
+export { Keyring, type KeyringOptions } from './storage/keyring.js';
+export { COMPRESSION_TAG } from './streams/compression.js';
 export { ManualClock, systemClock, type Clock } from './core/clock.js';
 export * from './errors.js';
 export { ShardLog } from './storage/shard-log.js';

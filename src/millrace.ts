@@ -4,9 +4,10 @@
 //   const mr = await Millrace.open({ dataDir: './millrace-data' });
 //   await mr.kinesis.createStream({ StreamName: 'clicks', ShardCount: 4 });
 //   await mr.close();
-import { putBatch, type FastPutResult, type FastRecord } from './api/fast/put-batch.js';
+import { putBatch, putPacked, type FastPutResult, type FastRecord } from './api/fast/put-batch.js';
 import { readShard, type FastReadOptions, type FastReadResult } from './api/fast/read-shard.js';
 import { tailShard, type TailOptions } from './api/fast/tail-shard.js';
+import { kmsApi, type KmsApi } from './api/kms.js';
 import { getStreamMetrics, type StreamMetricsOutput } from './api/metrics.js';
 import type { TailBatch } from './streams/subscriptions.js';
 import { kinesisActions, runKinesisAction, type KinesisActionName, type KinesisContext, type KinesisInput, type KinesisOutput, type StreamRef } from './api/kinesis/index.js';
@@ -45,6 +46,8 @@ type Method<A extends KinesisActionName> = {} extends KinesisInput<A>
  */
 export interface FastApi {
   put(streamName: string, records: readonly FastRecord[]): Promise<FastPutResult>;
+  /** `count` records already in the packed layout (the TCP protocol's); one shard: stored without a copy, so leave `payload` unchanged until the promise settles. */
+  putPacked(streamName: string, payload: Uint8Array, count: number): Promise<FastPutResult>;
   read(streamName: string, shardId: string, options?: FastReadOptions): Promise<FastReadResult>;
   tail(streamName: string, shardId: string, options?: TailOptions): Promise<AsyncIterableIterator<TailBatch>>;
 }
@@ -59,6 +62,8 @@ function lowerFirst(s: string): string {
 export class Millrace {
   readonly kinesis: KinesisApi;
   readonly fast: FastApi;
+  /** Master keys for StartStreamEncryption, in the data directory's keyring. */
+  readonly kms: KmsApi;
   readonly #engine: StreamsEngine;
   readonly #ctx: KinesisContext;
 
@@ -73,9 +78,11 @@ export class Millrace {
     this.kinesis = Object.freeze(api) as KinesisApi;
     this.fast = Object.freeze({
       put: async (name: string, records: readonly FastRecord[]) => putBatch(engine, name, records),
+      putPacked: async (name: string, payload: Uint8Array, count: number) => putPacked(engine, name, payload, count),
       read: async (name: string, shardId: string, options?: FastReadOptions) => readShard(engine, name, shardId, options),
       tail: async (name: string, shardId: string, options?: TailOptions) => tailShard(engine, name, shardId, options),
     });
+    this.kms = kmsApi(engine);
   }
 
   /** Opens (creating if needed) a data directory; only one process may hold it at a time. */

@@ -76,6 +76,15 @@ export function toKinesisErrorResponse(err: unknown): KinesisErrorResponse {
   return { statusCode: e.statusCode, body: { __type: e.name, message: e.message } };
 }
 
+/**
+ * A domain error that has an AWS counterpart as that KinesisError (the original as `cause`), so the
+ * embedded face throws what the AWS SDK would; anything else unchanged (MR_CLOSED stays itself).
+ */
+export function awsCounterpart(err: unknown): unknown {
+  if (err instanceof MillraceError && DOMAIN_ERROR_TYPES[err.code] !== undefined) return toKinesisError(err);
+  return err;
+}
+
 /** Turns any thrown value into a KinesisError (domain errors through DOMAIN_ERROR_TYPES). */
 export function toKinesisError(err: unknown): KinesisError {
   if (err instanceof KinesisError) return err;

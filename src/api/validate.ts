@@ -320,6 +320,21 @@ export function validateInput<T>(input: unknown, shape: StructureShape): T {
   return coerced as T;
 }
 
+/** Memoises a request shape that depends on one number (the configured record size limit). */
+export function shapeByLimit(build: (limit: number) => StructureShape): (limit: number) => StructureShape {
+  const shapes = new Map<number, StructureShape>();
+  return (limit) => {
+    let s = shapes.get(limit);
+    if (!s) shapes.set(limit, (s = build(limit)));
+    return s;
+  };
+}
+
+/** Tests a string against a shape's pattern exactly as constraint checking does. */
+export function matchesPattern(shape: StringShape, s: string): boolean {
+  return shape.pattern === undefined || regexOf(shape.pattern).test(s);
+}
+
 // Members shared by many actions, with AWS's constraints.
 export const STREAM_NAME: StringShape = { type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
 export const STREAM_ARN: StringShape = { type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+' };

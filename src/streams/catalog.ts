@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError } from '../errors.js';
-import { removeStaleTemp, writeFileAtomic } from './atomic-file.js';
+import { removeStaleTemps, writeFileAtomic } from '../storage/atomic-file.js';
 
 export const CATALOG_FILE = 'catalog.json';
 const FORMAT = 1;
@@ -101,7 +101,7 @@ export class Catalog {
 
   static async load(dir: string): Promise<Catalog> {
     const path = join(dir, CATALOG_FILE);
-    await removeStaleTemp(path);
+    await removeStaleTemps(path);
     let text: string | undefined;
     try {
       text = await readFile(path, 'utf8');

@@ -1,19 +1,26 @@
-// The one point where stream encryption meets the key service.
+// Where stream encryption meets the key service (src/storage/keyring.ts).
 //
-// StartStreamEncryption / StopStreamEncryption record EncryptionType and KeyId in the catalog and
-// report them in Describe*, PutRecord(s) and GetRecords. Encrypting the shard logs themselves is
-// the keyring's job (src/storage/keyring.ts, being written for the compression/encryption issue).
-// TODO(keyring): when the keyring lands, implement `KeyResolver` over it (resolve aliases, check
-// the key is enabled: KMSDisabledException / KMSNotFoundException come from its MR_KMS_* errors,
-// mapped by src/api/errors.ts), and have ShardHandle open logs with the resolved data key. Nothing
-// else needs to change.
+// StartStreamEncryption names a master key by id, key ARN, alias or alias ARN, as AWS KMS accepts
+// it; `alias/aws/kinesis` is created on first use, as KMS does for the AWS managed key. The stream
+// keeps the name it was given (DescribeStream reports it back unchanged) and its shard logs seal
+// every batch appended from then on under data keys wrapped by that master key. Disabling or
+// scheduling the key's deletion stops puts and gets at once (KMSDisabledException,
+// KMSInvalidStateException), as on AWS; records written before StopStreamEncryption stay
+// encrypted and readable while their key is usable.
+import type { Keyring } from '../storage/keyring.js';
 
-export interface KeyResolver {
-  /** Checks that `keyId` names a usable master key; throws a MR_KMS_* KmsError otherwise. */
-  check(keyId: string): Promise<void>;
+/** Checks that `keyId` names a usable master key; throws its MR_KMS_* KmsError otherwise. */
+export async function checkStreamKey(keyring: Keyring, keyId: string): Promise<void> {
+  await keyring.describeKey(keyId);
+  keyring.activeVersion(keyId);
 }
 
-/** Until the keyring exists: every syntactically valid key id is accepted. */
-export const acceptAnyKey: KeyResolver = {
-  async check() {},
-};
+/** Whether two names (ids, ARNs, aliases) designate the same master key now. */
+export async function sameKey(keyring: Keyring, a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  try {
+    return (await keyring.describeKey(a)).keyId === (await keyring.describeKey(b)).keyId;
+  } catch {
+    return false;
+  }
+}

@@ -7,19 +7,26 @@
 //   LOCK                      owner of the directory (dir-lock.ts)
 //   catalog.json              the catalog (catalog.ts)
 //   iterator.key              secret for iterators and pagination tokens (tokens.ts)
+//   keyring.json              master keys of stream encryption (storage/keyring.ts), once used
 //   streams/<name>.<epoch>/shardId-<index>/   one shard log each
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { consumerArn as makeConsumerArn, streamArn as makeStreamArn } from '../core/arn.js';
-import { HashKeyRouter, evenRanges } from '../core/hash-key.js';
+import { HashKeyRouter, evenRanges, hashKeyToBytes } from '../core/hash-key.js';
 import { shardIdOf } from '../core/ids.js';
-import { ClosedError, OffsetOutOfRangeError } from '../errors.js';
-import type { AppendRecord, AppendResult, ReadLimits, StoredRecord } from '../storage/types.js';
+import { ClosedError, KmsError, OffsetOutOfRangeError } from '../errors.js';
+import { Keyring, KEYRING_FILE } from '../storage/keyring.js';
+import { ShardLog } from '../storage/shard-log.js';
+import type { AppendResult, ReadLimits, StoredRecord } from '../storage/types.js';
+import { compressionOf } from './compression.js';
 import { Catalog, type ConsumerEntry, type PendingChange, type ShardEntry, type StreamEntry, type StreamMode } from './catalog.js';
 import { lockDir, type DirLock } from './dir-lock.js';
 import { StreamMetrics } from './metrics.js';
 import { resolveOptions, type ResolvedStreamsOptions, type StreamsOptions } from './options.js';
 import { uniformScaling } from './resharding.js';
+import { BufferPool } from './buffer-pool.js';
+import { RouteCache } from './route-cache.js';
 import { ShardHandle } from './shard-handle.js';
 import { SubscriptionRegistry } from './subscriptions.js';
 import { TokenSigner } from './tokens.js';
@@ -28,6 +35,12 @@ export interface Routing {
   router: HashKeyRouter;
   /** Open shards, ascending by starting hash key; router index -> handle. */
   handles: ShardHandle[];
+  /** Their starting hash keys, 16 big-endian bytes each, for the native bucketize. */
+  starts: Uint8Array;
+  /** Slots of recently routed partition keys; dropped with the table on reshard. */
+  cache: RouteCache;
+  /** Buffers for packed batches, shared by all streams. */
+  pool: BufferPool;
 }
 
 export interface NewStream {
@@ -57,9 +70,13 @@ export class StreamsEngine {
   private readonly handles = new Map<string, ShardHandle>();
   private readonly routes = new Map<string, Routing>();
   private readonly metricsByStream = new Map<string, StreamMetrics>();
+  private readonly pool = new BufferPool();
   private readonly timers = new Set<NodeJS.Timeout>();
   private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private keyringOpening: Promise<Keyring> | undefined;
+  /** The keyring once open; `owned` when this engine opened it (and so closes it). */
+  private ring: { keyring: Keyring; owned: boolean } | undefined;
 
   private constructor(options: ResolvedStreamsOptions, dataDir: string, lock: DirLock, catalog: Catalog, tokens: TokenSigner) {
     this.options = options;
@@ -78,6 +95,10 @@ export class StreamsEngine {
       const catalog = await Catalog.load(dataDir);
       const tokens = await TokenSigner.open(dataDir);
       const engine = new StreamsEngine(options, dataDir, lock, catalog, tokens);
+      // Logs need the keyring to read encrypted batches; without a keyring file none can exist,
+      // and opening it only when first needed spares users of plain streams the root-key warning.
+      const encrypted = Object.values(catalog.streams).some((s) => s.encryptionType === 'KMS');
+      if (options.keyring instanceof Keyring || encrypted || existsSync(join(dataDir, KEYRING_FILE))) await engine.keyring();
       await engine.recover();
       if (options.retentionIntervalMs > 0) {
         engine.retentionTimer = setInterval(() => void engine.enforceRetention().catch(() => undefined), options.retentionIntervalMs);
@@ -140,6 +161,39 @@ export class StreamsEngine {
     return Object.values(this.catalog.streams).filter((s) => s.mode === 'ON_DEMAND').length;
   }
 
+  // --- keys ----------------------------------------------------------------------------------------
+
+  /** The keyring: the one given in the options, or the data directory's, opened on first use. */
+  keyring(): Promise<Keyring> {
+    this.assertOpen();
+    return (this.keyringOpening ??= this.openKeyring());
+  }
+
+  private async openKeyring(): Promise<Keyring> {
+    const k = this.options.keyring;
+    if (k instanceof Keyring) {
+      this.ring = { keyring: k, owned: false };
+      return k;
+    }
+    try {
+      const keyring = await Keyring.open({ ...k, dataDir: this.dataDir, region: this.region, accountId: this.account, clock: this.options.clock });
+      this.ring = { keyring, owned: true };
+      return keyring;
+    } catch (err) {
+      // Not cached: a later call retries (with the root key fixed, say).
+      this.keyringOpening = undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Throws the MR_KMS_* error of an encrypted stream whose key cannot be used now (disabled,
+   * pending deletion, gone): puts and gets fail as on AWS, before anything is read or written.
+   */
+  checkKey(stream: StreamEntry): void {
+    if (stream.encryptionType === 'KMS' && stream.keyId !== undefined && this.ring !== undefined) this.ring.keyring.assertUsable(stream.keyId);
+  }
+
   // --- shards and routing ------------------------------------------------------------------------
 
   private streamDir(stream: StreamEntry): string {
@@ -150,10 +204,46 @@ export class StreamsEngine {
     const key = `${stream.epoch}:${shard.index}`;
     let h = this.handles.get(key);
     if (!h) {
-      h = new ShardHandle(join(this.streamDir(stream), shardIdOf(shard.index)), stream.epoch, shard, this.options.log);
+      h = new ShardHandle(join(this.streamDir(stream), shardIdOf(shard.index)), stream.epoch, shard, (dir) => this.openLog(stream, dir));
       this.handles.set(key, h);
     }
     return h;
+  }
+
+  /** Opens a shard log with the stream's codec and encryption as they are now. */
+  private async openLog(stream: StreamEntry, dir: string): Promise<ShardLog> {
+    const keyring = this.keyringOpening !== undefined || stream.encryptionType === 'KMS' ? await this.keyring() : undefined;
+    const encryption = stream.encryptionType === 'KMS' && stream.keyId !== undefined ? { keyring: keyring!, keyId: stream.keyId } : null;
+    return ShardLog.open(dir, { ...this.options.log, compression: compressionOf(stream, this.options.compression), encryption, keyring });
+  }
+
+  /** The logs of the stream's open shards that are open (or opening); the others read the catalog when they open. */
+  private async openLogs(stream: StreamEntry): Promise<ShardLog[]> {
+    const logs: ShardLog[] = [];
+    for (const shard of stream.shards) {
+      if (shard.closedAt !== undefined) continue;
+      const log = await this.handles.get(`${stream.epoch}:${shard.index}`)?.opened();
+      if (log) logs.push(log);
+    }
+    return logs;
+  }
+
+  /** Applies the stream's codec (its tag, else the default) to batches appended from now on. */
+  async applyCompression(stream: StreamEntry): Promise<void> {
+    const codec = compressionOf(stream, this.options.compression);
+    for (const log of await this.openLogs(stream)) log.setCompression(codec);
+  }
+
+  /**
+   * Records the stream's key (or none) in the catalog entry, where logs opened later (children of
+   * a reshard too) find it, then switches the logs already open.
+   */
+  private async applyEncryption(stream: StreamEntry, keyId: string | undefined): Promise<void> {
+    const target = keyId === undefined ? null : { keyring: await this.keyring(), keyId };
+    stream.encryptionType = keyId === undefined ? 'NONE' : 'KMS';
+    if (keyId === undefined) delete stream.keyId;
+    else stream.keyId = keyId;
+    for (const log of await this.openLogs(stream)) await log.setEncryption(target);
   }
 
   /** Routing table of the stream's open shards, rebuilt after each reshard. */
@@ -161,15 +251,24 @@ export class StreamsEngine {
     let r = this.routes.get(stream.name);
     if (!r) {
       const open = stream.shards.filter((s) => s.closedAt === undefined).sort((a, b) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1));
-      r = { router: new HashKeyRouter(open.map((s) => BigInt(s.start))), handles: open.map((s) => this.handle(stream, s)) };
+      const starts = new Uint8Array(16 * open.length);
+      open.forEach((s, i) => starts.set(hashKeyToBytes(BigInt(s.start)), 16 * i));
+      r = {
+        router: new HashKeyRouter(open.map((s) => BigInt(s.start))),
+        handles: open.map((s) => this.handle(stream, s)),
+        starts,
+        cache: new RouteCache(),
+        pool: this.pool,
+      };
       this.routes.set(stream.name, r);
     }
     return r;
   }
 
-  append(handle: ShardHandle, records: AppendRecord[]): Promise<AppendResult> {
+  /** Appends records already in the packed layout (routed-batch.ts) as one batch. */
+  appendPacked(handle: ShardHandle, payload: Buffer, count: number): Promise<AppendResult> {
     this.assertOpen();
-    return handle.append(records, this.now());
+    return handle.appendPacked(payload, count, this.now());
   }
 
   /**
@@ -178,6 +277,7 @@ export class StreamsEngine {
    */
   async read(stream: StreamEntry, handle: ShardHandle, offset: number, limits: ReadLimits): Promise<ReadResult> {
     this.assertOpen();
+    this.checkKey(stream);
     const log = handle.log ?? (await handle.open());
     const end = handle.entry.endOffset ?? log.endOffset;
     let from = Math.max(offset, log.startOffset);
@@ -306,11 +406,22 @@ export class StreamsEngine {
         });
         break;
       }
-      case 'encryption':
-        stream.encryptionType = change.type;
-        if (change.type === 'KMS') stream.keyId = change.keyId;
-        else delete stream.keyId;
+      case 'encryption': {
+        const before = stream.encryptionType === 'KMS' ? stream.keyId : undefined;
+        try {
+          await this.applyEncryption(stream, change.type === 'KMS' ? change.keyId : undefined);
+        } catch (err) {
+          // The key became unusable after the request was accepted: the change does not happen.
+          await this.applyEncryption(stream, before).catch(() => undefined);
+          if (stream.pending === change) {
+            delete stream.pending;
+            stream.status = 'ACTIVE';
+          }
+          await this.catalog.save();
+          throw err;
+        }
         break;
+      }
       case 'mode':
         stream.mode = change.mode;
         break;
@@ -390,8 +501,14 @@ export class StreamsEngine {
   /** Finishes what a crash or close interrupted: pending changes and unsealed closed shards. */
   private async recover(): Promise<void> {
     for (const stream of Object.values(this.catalog.streams)) {
-      if (stream.pending) await this.apply(stream);
-      else await this.sealClosedShards(stream);
+      if (stream.pending) {
+        // An encryption change whose key is no longer usable is dropped (apply rolls it back).
+        await this.apply(stream).catch((err: unknown) => {
+          if (!(err instanceof KmsError)) throw err;
+        });
+      } else {
+        await this.sealClosedShards(stream);
+      }
       for (const c of stream.consumers) {
         if (c.status === 'CREATING') c.status = 'ACTIVE';
       }
@@ -481,6 +598,8 @@ export class StreamsEngine {
     await this.catalog.flush();
     for (const h of this.handles.values()) await h.close().catch(() => undefined);
     this.handles.clear();
+    await this.keyringOpening?.catch(() => undefined);
+    if (this.ring?.owned) await this.ring.keyring.close();
     await this.lock.release();
   }
 }

@@ -2,7 +2,8 @@
 // immediate (a stream is ACTIVE when CreateStream returns) unless delays are asked for, while
 // limits and throttling follow AWS so that code tested here behaves the same there.
 import { systemClock, type Clock } from '../core/clock.js';
-import type { ShardLogOptions } from '../storage/types.js';
+import type { Keyring, KeyringOptions } from '../storage/keyring.js';
+import type { Compression, ShardLogOptions } from '../storage/types.js';
 import { AWS_SHARD_LIMITS, MiB, type ShardLimits } from './throttle.js';
 
 export interface StreamsOptions {
@@ -41,14 +42,31 @@ export interface StreamsOptions {
   subscriptionLifetimeMs?: number;
   /** Quiet-shard heartbeat of SubscribeToShard, ms (AWS sends an event at least every 5 s). */
   subscriptionHeartbeatMs?: number;
-  /** Passed to every shard log (durability, segment size...). */
-  log?: ShardLogOptions;
+  /** Passed to every shard log (durability, segment size...). Compression and encryption are set per stream. */
+  log?: Omit<ShardLogOptions, 'compression' | 'encryption' | 'keyring' | 'logId'>;
+  /**
+   * Codec of new batches for streams without a `millrace:compression` tag (default `none`). The
+   * tag (`none` or `lz4`, set with CreateStream's Tags, AddTagsToStream or TagResource) chooses per stream.
+   */
+  compression?: Compression;
+  /**
+   * The KMS-style keyring behind StartStreamEncryption and `mr.kms`: a Keyring the caller opened
+   * (and closes), or how to open the one in the data directory (its root key). That one is opened
+   * on first use, or at open when the data directory already has one.
+   */
+  keyring?: Keyring | KeyringSettings;
 }
 
-export type ResolvedStreamsOptions = Required<Omit<StreamsOptions, 'shardLimits' | 'log'>> & {
+/** How the data directory's keyring is unlocked: see Keyring.open (MILLRACE_ROOT_KEY by default). */
+export type KeyringSettings = Pick<KeyringOptions, 'rootKey' | 'env' | 'logger'>;
+
+export type ResolvedStreamsOptions = Required<Omit<StreamsOptions, 'shardLimits' | 'log' | 'keyring'>> & {
   shardLimits: ShardLimits;
-  log: ShardLogOptions;
+  log: NonNullable<StreamsOptions['log']>;
+  keyring: Keyring | KeyringSettings;
 };
+
+export const COMPRESSIONS: readonly Compression[] = ['none', 'lz4'];
 
 export const MAX_RECORD_BYTES_CEILING = 10 * MiB;
 
@@ -58,6 +76,8 @@ export function resolveOptions(o: StreamsOptions = {}): ResolvedStreamsOptions {
     throw new RangeError(`maxRecordBytes must be an integer in [1, ${MAX_RECORD_BYTES_CEILING}], got ${maxRecordBytes}`);
   }
   if (o.accountId !== undefined && !/^\d{12}$/.test(o.accountId)) throw new RangeError(`accountId must be 12 digits, got ${o.accountId}`);
+  if (o.compression !== undefined && !COMPRESSIONS.includes(o.compression)) throw new RangeError(`compression must be one of ${COMPRESSIONS.join(', ')}, got ${String(o.compression)}`);
+  if (o.keyring !== undefined && (o.keyring === null || typeof o.keyring !== 'object')) throw new TypeError('keyring must be a Keyring or an object of keyring settings');
   return {
     dataDir: o.dataDir ?? './millrace-data',
     accountId: o.accountId ?? '000000000000',
@@ -78,5 +98,7 @@ export function resolveOptions(o: StreamsOptions = {}): ResolvedStreamsOptions {
     subscriptionLifetimeMs: o.subscriptionLifetimeMs ?? 300_000,
     subscriptionHeartbeatMs: o.subscriptionHeartbeatMs ?? 5_000,
     log: { maxRecordBytes, ...o.log },
+    compression: o.compression ?? 'none',
+    keyring: o.keyring ?? {},
   };
 }

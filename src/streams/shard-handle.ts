@@ -5,8 +5,8 @@
 import { shardIdOf } from '../core/ids.js';
 import { ShardSequencer } from '../core/sequence-number.js';
 import type { Clock } from '../core/clock.js';
-import { ShardLog } from '../storage/shard-log.js';
-import type { AppendRecord, AppendResult, ShardLogOptions } from '../storage/types.js';
+import type { ShardLog } from '../storage/shard-log.js';
+import type { AppendResult } from '../storage/types.js';
 import type { ShardEntry } from './catalog.js';
 import { ShardThrottle, type ShardLimits } from './throttle.js';
 
@@ -24,7 +24,8 @@ export class ShardHandle {
     readonly dir: string,
     readonly epoch: number,
     readonly entry: ShardEntry,
-    private readonly logOptions: ShardLogOptions,
+    /** Opens the log with the stream's settings as they are at that moment (codec, encryption). */
+    private readonly openLog: (dir: string) => Promise<ShardLog>,
   ) {
     this.shardId = shardIdOf(entry.index);
     this.sequencer = new ShardSequencer(epoch, entry.index);
@@ -32,23 +33,35 @@ export class ShardHandle {
 
   open(): Promise<ShardLog> {
     if (this.log) return Promise.resolve(this.log);
-    this.opening ??= ShardLog.open(this.dir, this.logOptions).then((log) => {
-      this.log = log;
-      return log;
-    });
+    this.opening ??= this.openLog(this.dir).then(
+      (log) => {
+        this.log = log;
+        return log;
+      },
+      (err: unknown) => {
+        // Not cached: a later call retries (the key may have been re-enabled, the disk freed).
+        this.opening = undefined;
+        throw err;
+      },
+    );
     return this.opening;
+  }
+
+  /** The log if it is open or opening, without opening it. */
+  async opened(): Promise<ShardLog | undefined> {
+    return this.log ?? this.opening?.catch(() => undefined);
   }
 
   throttle(limits: ShardLimits, clock: Clock): ShardThrottle {
     return (this.throttleState ??= new ShardThrottle(limits, clock));
   }
 
-  /** Appends one batch. Counted as in flight from the synchronous call on, for drained(). */
-  async append(records: AppendRecord[], timestamp: number): Promise<AppendResult> {
+  /** Appends one packed batch. Counted as in flight from the synchronous call on, for drained(). */
+  async appendPacked(payload: Buffer, count: number, timestamp: number): Promise<AppendResult> {
     this.inflight++;
     try {
       const log = this.log ?? (await this.open());
-      return await log.append(records, { timestamp });
+      return await log.appendPacked({ payload, count, timestamp });
     } finally {
       if (--this.inflight === 0) {
         const waiters = this.drainWaiters;

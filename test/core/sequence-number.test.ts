@@ -33,11 +33,15 @@ describe('sequence numbers', () => {
     expect(compareSequenceNumbers(seq.forOffset(2 ** 40), child.starting)).toBe(-1);
   });
 
-  it('fast encoder agrees with the bigint encoder, including across the 12-digit carry', () => {
+  it('fast encoder agrees with the bigint encoder, across window carries and going back', () => {
     const seq = new ShardSequencer(123456, 77);
-    for (const p of [0, 1, 5, 10 ** 11, 10 ** 12 - 1, 10 ** 12, 10 ** 13 + 17, 2 ** 53 - 1]) {
+    for (const p of [0, 1, 5, 10 ** 9 - 1, 10 ** 9, 10 ** 11, 10 ** 12 - 1, 10 ** 12, 10 ** 13 + 17, 2 ** 53 - 1, 3, 10 ** 9 + 5]) {
       expect(seq.at(p)).toBe(encodeSequenceNumber({ epoch: 123456, shardIndex: 77, position: p }));
     }
+    // Walk across the point where the low nine digits of the shard's base carry.
+    const other = new ShardSequencer(9, 4);
+    const carry = 10 ** 9 - Number(encodeSequenceNumber({ epoch: 9, shardIndex: 4, position: 0 }).slice(-9));
+    for (let p = carry - 3; p < carry + 3; p++) expect(other.at(p)).toBe(encodeSequenceNumber({ epoch: 9, shardIndex: 4, position: p }));
   });
 
   it('rejects numbers that are not ours', () => {

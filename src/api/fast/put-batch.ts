@@ -1,13 +1,16 @@
 // Fast-path write: any number of records in one call (up to the storage batch limit per shard),
-// routed with one md5Keys call and appended with one ShardLog.append per shard. No per-record
-// result objects: placements come back as typed arrays. Provisioned throttling does not apply;
-// this path exists for benchmarks and trusted high-throughput producers.
+// routed and packed per shard by routeBatch (one MD5 call for the keys the route cache does not
+// know, one buffer) and appended with one appendPacked per shard. No per-record result objects:
+// placements come back as typed arrays. Provisioned throttling does not apply; this path exists
+// for benchmarks and trusted high-throughput producers.
+//
+// API note for the TCP face: `put` keeps its signature; `putPacked` (mr.fast.putPacked) is new and
+// takes a payload already in the packed layout, so a PutBatch frame need not be unpacked and packed again.
 import { hashKeyToBytes, parseHashKey } from '../../core/hash-key.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { md5Keys } from '../../storage/hashing.js';
-import type { AppendRecord } from '../../storage/types.js';
-import type { StreamsEngine } from '../../streams/engine.js';
-import type { ShardHandle } from '../../streams/shard-handle.js';
+import type { StreamEntry } from '../../streams/catalog.js';
+import type { Routing, StreamsEngine } from '../../streams/engine.js';
+import { releaseBatch, routeBatch, routePacked, type RoutedBatch } from '../../streams/routed-batch.js';
 import { liveStreamByName } from './common.js';
 
 export interface FastRecord {
@@ -37,57 +40,63 @@ export async function putBatch(engine: StreamsEngine, streamName: string, record
   if (!Array.isArray(records) || records.length === 0) throw new InvalidArgumentError('records must be a non-empty array');
   const stream = liveStreamByName(engine, streamName);
   const n = records.length;
-  const hashed: string[] = [];
-  const explicit: (bigint | undefined)[] = new Array(n);
+  const keys = new Array<string>(n);
+  const data = new Array<Uint8Array>(n);
+  let explicit: (Uint8Array | undefined)[] | undefined;
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    if (r.explicitHashKey === undefined) {
-      hashed.push(r.partitionKey);
-      continue;
-    }
-    const k = parseHashKey(r.explicitHashKey);
+    if (r === null || typeof r !== 'object') throw new InvalidArgumentError(`record ${i} must be an object`);
+    keys[i] = r.partitionKey;
+    data[i] = r.data;
+    if (r.explicitHashKey === undefined) continue;
+    const k = typeof r.explicitHashKey === 'string' ? parseHashKey(r.explicitHashKey) : undefined;
     if (k === undefined) throw new InvalidArgumentError(`record ${i}: explicitHashKey must be a decimal integer in [0, 2^128-1]`);
-    explicit[i] = k;
+    (explicit ??= new Array(n))[i] = hashKeyToBytes(k);
   }
-  const digests = hashed.length ? md5Keys(hashed) : undefined;
+  engine.checkKey(stream);
   const routing = engine.routing(stream);
-  const groupOf = new Map<ShardHandle, number>();
-  const groups: { handle: ShardHandle; records: AppendRecord[] }[] = [];
-  const shardOf = new Uint32Array(n);
-  const rank = new Uint32Array(n);
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!;
-    const key = explicit[i];
-    const handle = routing.handles[key === undefined ? routing.router.routeBytes(digests!, 16 * d++) : routing.router.route(key)]!;
-    let g = groupOf.get(handle);
-    if (g === undefined) {
-      g = groups.length;
-      groupOf.set(handle, g);
-      groups.push({ handle, records: [] });
-    }
-    const rec: AppendRecord = { data: r.data, partitionKey: r.partitionKey };
-    if (key !== undefined) rec.explicitHashKey = hashKeyToBytes(key);
-    shardOf[i] = g;
-    rank[i] = groups[g]!.records.push(rec) - 1;
-  }
-  const appended = await Promise.all(groups.map((g) => engine.append(g.handle, g.records)));
-  const offsetOf = new Float64Array(n);
-  for (let i = 0; i < n; i++) offsetOf[i] = appended[shardOf[i]!]!.firstOffset + rank[i]!;
+  return placed(engine, stream, routing, routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes));
+}
+
+/**
+ * `count` records already in the packed layout (docs/ARCHITECTURE.md, "Record"), as the TCP
+ * protocol carries them. A stream with one open shard stores the payload as it is, with no copy
+ * and no hashing; otherwise runs of records are copied into one slice per shard.
+ */
+export async function putPacked(engine: StreamsEngine, streamName: string, payload: Uint8Array, count: number): Promise<FastPutResult> {
+  if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');
+  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError('count must be a positive integer');
+  const stream = liveStreamByName(engine, streamName);
+  engine.checkKey(stream);
+  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const routing = engine.routing(stream);
+  return placed(engine, stream, routing, routePacked(routing, buf, count, engine.options.maxRecordBytes));
+}
+
+/** Appends each shard's part (all started in the caller's synchronous section) and reports placements. */
+async function placed(engine: StreamsEngine, stream: StreamEntry, routing: Routing, batch: RoutedBatch): Promise<FastPutResult> {
+  const { parts, partOf, rank } = batch;
+  const settled = await Promise.allSettled(parts.map((p) => engine.appendPacked(p.handle, p.payload, p.count)));
+  releaseBatch(routing, batch);
+  const appended = settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
+  const firstOf = new Float64Array(appended.map((a) => a.firstOffset));
+  const offsetOf = new Float64Array(partOf.length);
+  for (let i = 0; i < partOf.length; i++) offsetOf[i] = firstOf[partOf[i]!]! + rank[i]!;
   const metrics = engine.metrics(stream.name);
-  const shards = groups.map((g, k) => {
+  const shards = parts.map((p, k) => {
     const { firstOffset, lastOffset } = appended[k]!;
-    let bytes = 0;
-    for (const r of g.records) bytes += r.data.byteLength;
-    metrics.addShard(g.handle.shardId, 'IncomingRecords', g.records.length);
-    metrics.addShard(g.handle.shardId, 'IncomingBytes', bytes);
+    metrics.addShard(p.handle.shardId, 'IncomingRecords', p.count);
+    metrics.addShard(p.handle.shardId, 'IncomingBytes', p.dataBytes);
     return {
-      shardId: g.handle.shardId,
-      count: g.records.length,
+      shardId: p.handle.shardId,
+      count: p.count,
       firstOffset,
-      firstSequenceNumber: g.handle.sequencer.forOffset(firstOffset),
-      lastSequenceNumber: g.handle.sequencer.forOffset(lastOffset),
+      firstSequenceNumber: p.handle.sequencer.forOffset(firstOffset),
+      lastSequenceNumber: p.handle.sequencer.forOffset(lastOffset),
     };
   });
-  return { shards, shardOf, offsetOf };
+  return { shards, shardOf: partOf, offsetOf };
 }

@@ -14,5 +14,6 @@ export async function addTagsToStream(ctx: KinesisContext, input: AddTagsToStrea
   checkTags(ctx, stream.name, req.Tags, stream.tags);
   Object.assign(stream.tags, req.Tags);
   await ctx.engine.commit();
+  await ctx.engine.applyCompression(stream);
   return {};
 }

@@ -2,7 +2,7 @@
 // the decoded request body; the embedded facade (src/millrace.ts) exposes the same functions as
 // camelCased methods. One file per action beside this one.
 import { tracingChannel } from 'node:diagnostics_channel';
-import { KinesisError } from '../errors.js';
+import { awsCounterpart, KinesisError } from '../errors.js';
 import { addTagsToStream } from './add-tags-to-stream.js';
 import type { KinesisContext } from './context.js';
 import { createStream } from './create-stream.js';
@@ -102,7 +102,11 @@ export function runKinesisAction(ctx: KinesisContext, action: KinesisActionName,
   const handler = kinesisActions[action] as (ctx: KinesisContext, input: unknown) => Promise<unknown>;
   const run = async () => {
     ctx.engine.assertOpen();
-    return handler(ctx, input);
+    try {
+      return await handler(ctx, input);
+    } catch (err) {
+      throw awsCounterpart(err);
+    }
   };
   return kinesisTracing.hasSubscribers ? kinesisTracing.tracePromise(run, { action, input }) : run();
 }

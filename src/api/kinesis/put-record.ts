@@ -3,31 +3,23 @@
 // lineage (src/core/sequence-number.ts).
 // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html
 import { decodeSequenceNumber } from '../../core/sequence-number.js';
-import { validateInput, HASH_KEY, SEQUENCE_NUMBER, STREAM_REF, type StructureShape } from '../validate.js';
+import { validateInput, shapeByLimit, HASH_KEY, SEQUENCE_NUMBER, STREAM_REF } from '../validate.js';
 import { fail, liveStream } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
 import { putEntries } from './put.js';
 import type { PutRecordInput, PutRecordOutput } from './shapes.js';
 
-const shapes = new Map<number, StructureShape>();
-function shapeFor(maxData: number): StructureShape {
-  let s = shapes.get(maxData);
-  if (!s) {
-    s = {
-      type: 'structure',
-      members: {
-        ...STREAM_REF,
-        Data: { type: 'blob', required: true, max: maxData },
-        PartitionKey: { type: 'string', required: true, min: 1, max: 256 },
-        ExplicitHashKey: HASH_KEY,
-        SequenceNumberForOrdering: SEQUENCE_NUMBER,
-      },
-    };
-    shapes.set(maxData, s);
-  }
-  return s;
-}
+const shapeFor = shapeByLimit((maxData) => ({
+  type: 'structure',
+  members: {
+    ...STREAM_REF,
+    Data: { type: 'blob', required: true, max: maxData },
+    PartitionKey: { type: 'string', required: true, min: 1, max: 256 },
+    ExplicitHashKey: HASH_KEY,
+    SequenceNumberForOrdering: SEQUENCE_NUMBER,
+  },
+}));
 
 export async function putRecord(ctx: KinesisContext, input: PutRecordInput): Promise<PutRecordOutput> {
   const req = validateInput<PutRecordInput>(input, shapeFor(ctx.engine.options.maxRecordBytes));

@@ -1,7 +1,8 @@
 // PutRecords: up to 500 records and 10 MiB per call, routed by partition key (or ExplicitHashKey).
 // Per-record failures (throttling, internal) are reported in order with FailedRecordCount; the
 // other records are written. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
-import { validateInput, HASH_KEY, STREAM_REF, type StructureShape } from '../validate.js';
+import { utf8Length } from '../../streams/routed-batch.js';
+import { matchesPattern, shapeByLimit, validateInput, HASH_KEY, STREAM_REF, type StructureShape } from '../validate.js';
 import { fail, liveStream } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
@@ -9,42 +10,68 @@ import { putEntries } from './put.js';
 import type { PutRecordsInput, PutRecordsOutput } from './shapes.js';
 
 export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
+const MAX_RECORDS = 500;
+const MAX_KEY_LENGTH = 256;
 
-const shapes = new Map<number, StructureShape>();
-function shapeFor(maxData: number): StructureShape {
-  let s = shapes.get(maxData);
-  if (!s) {
-    s = {
-      type: 'structure',
-      members: {
-        ...STREAM_REF,
-        Records: {
-          type: 'list',
-          required: true,
-          min: 1,
-          max: 500,
-          memberString: 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
-          member: {
-            type: 'structure',
-            members: {
-              Data: { type: 'blob', required: true, max: maxData },
-              ExplicitHashKey: HASH_KEY,
-              PartitionKey: { type: 'string', required: true, min: 1, max: 256 },
-            },
-          },
+const shapeFor = shapeByLimit((maxData) => ({
+  type: 'structure',
+  members: {
+    ...STREAM_REF,
+    Records: {
+      type: 'list',
+      required: true,
+      min: 1,
+      max: MAX_RECORDS,
+      memberString: 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
+      member: {
+        type: 'structure',
+        members: {
+          Data: { type: 'blob', required: true, max: maxData },
+          ExplicitHashKey: HASH_KEY,
+          PartitionKey: { type: 'string', required: true, min: 1, max: MAX_KEY_LENGTH },
         },
       },
-    };
-    shapes.set(maxData, s);
+    },
+  },
+}));
+
+const STREAM_REF_SHAPE: StructureShape = { type: 'structure', members: { ...STREAM_REF } };
+
+/**
+ * The common request (every entry a Uint8Array and strings within their limits) checked in one
+ * tight loop instead of the generic validator's per-member walk, which costs more than the write
+ * itself at 500 records. Anything else, valid or not, goes through validateInput, so errors keep
+ * AWS's exact wording and order.
+ */
+function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const req = input as Record<string, unknown>;
+  const records = req.Records;
+  if (!Array.isArray(records) || records.length < 1 || records.length > MAX_RECORDS) return undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as Record<string, unknown> | null;
+    if (r === null || typeof r !== 'object') return undefined;
+    const data = r.Data;
+    const key = r.PartitionKey;
+    const hash = r.ExplicitHashKey;
+    if (!(data instanceof Uint8Array) || data.byteLength > maxData) return undefined;
+    if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_LENGTH) return undefined;
+    if (hash !== undefined && (typeof hash !== 'string' || !matchesPattern(HASH_KEY, hash))) return undefined;
   }
-  return s;
+  try {
+    validateInput({ StreamName: req.StreamName, StreamARN: req.StreamARN, StreamId: req.StreamId }, STREAM_REF_SHAPE);
+  } catch {
+    return undefined;
+  }
+  return input as PutRecordsInput;
 }
 
 export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): Promise<PutRecordsOutput> {
-  const req = validateInput<PutRecordsInput>(input, shapeFor(ctx.engine.options.maxRecordBytes));
+  const maxData = ctx.engine.options.maxRecordBytes;
+  const req = plainRequest(input, maxData) ?? validateInput<PutRecordsInput>(input, shapeFor(maxData));
   const stream = liveStream(ctx, req);
   let total = 0;
-  for (const r of req.Records) total += r.Data.byteLength + Buffer.byteLength(r.PartitionKey);
+  for (const r of req.Records) total += r.Data.byteLength + utf8Length(r.PartitionKey);
   if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
 
   const { records, failed, throttled } = await putEntries(ctx, stream, req.Records);

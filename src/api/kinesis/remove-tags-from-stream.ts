@@ -17,5 +17,6 @@ export async function removeTagsFromStream(ctx: KinesisContext, input: RemoveTag
   checkTagKeys(req.TagKeys);
   for (const k of req.TagKeys) delete stream.tags[k];
   await ctx.engine.commit();
+  await ctx.engine.applyCompression(stream);
   return {};
 }

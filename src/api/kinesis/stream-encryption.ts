@@ -1,6 +1,7 @@
-// Shared by Start/StopStreamEncryption: validation, then an UPDATING transition that records the
-// new EncryptionType and KeyId (see src/streams/encryption.ts for what is and is not encrypted yet).
-import { acceptAnyKey } from '../../streams/encryption.js';
+// Shared by Start/StopStreamEncryption: validation and the key check (KMSNotFoundException,
+// KMSDisabledException... from the keyring's MR_KMS_* errors), then an UPDATING transition after
+// which the stream's shard logs encrypt new batches under the key, or stop (src/streams/encryption.ts).
+import { checkStreamKey, sameKey } from '../../streams/encryption.js';
 import { validateInput, STREAM_REF } from '../validate.js';
 import { activeStream, fail } from './common.js';
 import type { KinesisContext } from './context.js';
@@ -21,10 +22,15 @@ export async function changeEncryption(ctx: KinesisContext, input: StreamEncrypt
   const stream = activeStream(ctx, req);
   if (req.EncryptionType !== 'KMS') fail('InvalidArgumentException', msg.encryptionTypeNone());
   if (how === 'start') {
-    await acceptAnyKey.check(req.KeyId);
+    await checkStreamKey(await ctx.engine.keyring(), req.KeyId);
+    // The key check awaited: the stream may have changed meanwhile.
+    if (stream.status !== 'ACTIVE') fail('ResourceInUseException', msg.streamNotActive(stream.name, ctx.engine.account, stream.status));
     await ctx.engine.update(stream, { kind: 'encryption', type: 'KMS', keyId: req.KeyId });
   } else {
-    if (stream.encryptionType === 'KMS' && stream.keyId !== req.KeyId) fail('InvalidArgumentException', msg.encryptionMismatch(stream.name));
+    if (stream.encryptionType === 'KMS' && !(await sameKey(await ctx.engine.keyring(), stream.keyId!, req.KeyId))) {
+      fail('InvalidArgumentException', msg.encryptionMismatch(stream.name));
+    }
+    if (stream.status !== 'ACTIVE') fail('ResourceInUseException', msg.streamNotActive(stream.name, ctx.engine.account, stream.status));
     await ctx.engine.update(stream, { kind: 'encryption', type: 'NONE' });
   }
   return {};

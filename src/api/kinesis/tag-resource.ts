@@ -18,5 +18,6 @@ export async function tagResource(ctx: KinesisContext, input: TagResourceInput):
   checkTags(ctx, stream.name, req.Tags, tags);
   Object.assign(tags, req.Tags);
   await ctx.engine.commit();
+  if (!consumer) await ctx.engine.applyCompression(stream);
   return {};
 }

@@ -1,5 +1,7 @@
 // Tag rules shared by AddTagsToStream, TagResource, CreateStream and RegisterStreamConsumer:
-// AWS's character set, no "aws:" prefix, at most 50 tags per resource.
+// AWS's character set, no "aws:" prefix, at most 50 tags per resource; and the value of Millrace's
+// own `millrace:compression` tag (src/streams/compression.ts).
+import { checkCompressionTag } from '../../streams/compression.js';
 import { fail } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
@@ -16,6 +18,7 @@ export function checkTags(ctx: KinesisContext, streamName: string, tags: Record<
   const keys = Object.keys(tags);
   if ([...keys, ...Object.values(tags)].some((k) => INVALID.test(k))) fail('InvalidArgumentException', msg.tagsInvalidChars());
   if (keys.some((k) => k.toLowerCase().startsWith('aws:'))) fail('InvalidArgumentException', msg.tagsAwsPrefix());
+  checkCompressionTag(tags);
   const all = new Set([...Object.keys(existing), ...keys]);
   if (all.size > MAX_TAGS) fail('InvalidArgumentException', msg.tagsTooMany(streamName, ctx.engine.account));
 }

@@ -22,5 +22,6 @@ export async function untagResource(ctx: KinesisContext, input: UntagResourceInp
   const tags = consumer ? consumer.tags : stream.tags;
   for (const k of req.TagKeys) delete tags[k];
   await ctx.engine.commit();
+  if (!consumer) await ctx.engine.applyCompression(stream);
   return {};
 }

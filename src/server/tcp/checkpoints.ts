@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KinesisError } from '../../api/errors.js';
-import { writeFileAtomic } from '../../streams/atomic-file.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import type { Checkpoint } from '../../protocol/index.js';
 
 export const CHECKPOINT_FILE = 'tcp-checkpoints.json';

@@ -56,6 +56,17 @@ describe('PutRecords', () => {
     const nine = Array.from({ length: 11 }, () => ({ Data: new Uint8Array(1024 * 1024), PartitionKey: 'k' }));
     expect((await failure(mr.kinesis.putRecords({ StreamName: 's', Records: nine }))).name).toBe('InvalidArgumentException');
     expect((await failure(mr.kinesis.putRecords({ StreamName: 'nope', Records: [{ Data: bytes('x'), PartitionKey: 'k' }] }))).name).toBe('ResourceNotFoundException');
+    // Well-formed records take a quicker check; the rest of the request is still validated in full.
+    const ok = [{ Data: bytes('x'), PartitionKey: 'k' }];
+    expect(await failure(mr.kinesis.putRecords({ StreamName: 'bad name', Records: ok }))).toEqual({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value 'bad name' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    });
+    expect((await failure(mr.kinesis.putRecords({ StreamName: 7 as never, Records: ok }))).name).toBe('SerializationException');
+    expect((await failure(mr.kinesis.putRecords({ Records: ok }))).name).toBe('InvalidArgumentException');
+    expect((await failure(mr.kinesis.putRecords({ StreamName: 's', Records: [{ ...ok[0]!, ExplicitHashKey: '01' }] }))).message).toContain(
+      "at 'records.1.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern",
+    );
   });
 
   it('accepts records up to a larger configured size', async () => {

@@ -1,0 +1,320 @@
+// The write path's core, shared by PutRecord(s) and the fast path: a batch of records is routed to
+// the stream's open shards and packed, per shard, straight into the storage's packed record layout
+// (docs/ARCHITECTURE.md, "Record"), so each shard gets one `appendPacked` call. Per batch: one MD5 call for the
+// keys the route cache does not know, one bucketize call, one buffer allocation. Per record: a few
+// typed-array stores and two copies; no objects, no promises.
+import {
+  EXPLICIT_HASH_SIZE, MAX_BATCH_BYTES, MAX_PARTITION_KEY_BYTES, RECORD_HEADER_SIZE, R_FLAG_EXPLICIT_HASH, R_OFF_DATA_LEN,
+  R_OFF_FLAGS, R_OFF_KEY_LEN, R_OFF_SIZE, R_OFF_TS_DELTA, BATCH_HEADER_SIZE,
+} from '../core/constants.js';
+import { InvalidArgumentError, RecordTooLargeError } from '../errors.js';
+import { bucketize, md5Keys } from '../storage/hashing.js';
+import type { Routing } from './engine.js';
+import type { ShardHandle } from './shard-handle.js';
+
+// Imported bindings are live and not constant-folded; the record loop reads these per byte.
+const HEADER = RECORD_HEADER_SIZE;
+const EHK = EXPLICIT_HASH_SIZE;
+const FLAG_EHK = R_FLAG_EXPLICIT_HASH;
+const OFF_SIZE = R_OFF_SIZE;
+const OFF_TS = R_OFF_TS_DELTA;
+const OFF_DATA = R_OFF_DATA_LEN;
+const OFF_KEY = R_OFF_KEY_LEN;
+const OFF_FLAGS = R_OFF_FLAGS;
+const MAX_KEY = MAX_PARTITION_KEY_BYTES;
+const MAX_PAYLOAD = MAX_BATCH_BYTES - BATCH_HEADER_SIZE;
+/** Data up to this size is copied byte by byte: cheaper than TypedArray#set's call for tiny records. */
+const SMALL_COPY = 16;
+/** Runs of packed records up to this size are copied byte by byte (see routePacked). */
+const SMALL_RUN = 256;
+
+/** A batch as columns: record i is (keys[i], data[i], explicit?.[i]). */
+export interface BatchColumns {
+  keys: readonly string[];
+  data: readonly Uint8Array[];
+  /** 16-byte big-endian hash keys that override the partition key's MD5, where set. */
+  explicit?: readonly (Uint8Array | undefined)[];
+}
+
+/** The records of the batch that go to one shard, packed. */
+export interface ShardPart {
+  handle: ShardHandle;
+  count: number;
+  /** Sum of data bytes. */
+  dataBytes: number;
+  payload: Buffer;
+}
+
+export interface RoutedBatch {
+  parts: ShardPart[];
+  /** The routing table's shards when the batch was routed, and record i's index into them. */
+  handles: readonly ShardHandle[];
+  slotOf: Uint32Array;
+  /** For record i: index into `parts`, or REJECTED. */
+  partOf: Uint32Array;
+  /** For record i: its index within its part, so its offset is the part's first offset + rank. */
+  rank: Uint32Array;
+  /** Records refused by `admit`. */
+  rejected: number;
+  /** The pooled buffer behind the parts' payloads: give it back with releaseBatch once every append has settled. */
+  buffer: Buffer | undefined;
+}
+
+export const REJECTED = 0xffffffff;
+
+/** Decides whether one record (data + key bytes, as AWS meters it) may be written to a shard. */
+export type Admit = (handle: ShardHandle, bytes: number) => boolean;
+
+/** UTF-8 length of a partition key, with a plain scan for the common all-ASCII key. */
+export function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/**
+ * Routes and packs a batch; throws InvalidArgumentError / RecordTooLargeError for a bad record
+ * before anything is written. Records refused by `admit` are left out (partOf = REJECTED).
+ */
+export function routeBatch(routing: Routing, cols: BatchColumns, maxRecordBytes: number, admit?: Admit): RoutedBatch {
+  const { keys, data, explicit } = cols;
+  const n = keys.length;
+  const { handles, router, cache } = routing;
+  const single = handles.length === 1;
+  const keyLen = new Uint16Array(n);
+  const slotOf = new Uint32Array(n);
+  const sizeOf = new Uint32Array(n);
+  const dataOf = new Uint32Array(n);
+  const misses = new Misses();
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    const d = data[i]!;
+    if (typeof k !== 'string') throw new InvalidArgumentError(`record ${i}: partitionKey must be a string`);
+    if (!(d instanceof Uint8Array)) throw new InvalidArgumentError(`record ${i}: data must be a Uint8Array`);
+    if (d.byteLength > maxRecordBytes) throw new RecordTooLargeError(`record ${i}: data is ${d.byteLength} bytes; the limit is ${maxRecordBytes}`);
+    const len = utf8Length(k);
+    if (len < 1 || len > MAX_KEY) throw new InvalidArgumentError(`record ${i}: partitionKey must be 1 to ${MAX_KEY} bytes of UTF-8, got ${len}`);
+    keyLen[i] = len;
+    dataOf[i] = d.byteLength;
+    const h = explicit?.[i];
+    sizeOf[i] = HEADER + (h !== undefined ? EHK : 0) + len + d.byteLength;
+    if (h !== undefined) {
+      if (!(h instanceof Uint8Array) || h.byteLength !== EHK) throw new InvalidArgumentError(`record ${i}: explicit hash key must be ${EHK} bytes`);
+      slotOf[i] = single ? 0 : router.routeBytes(h, 0);
+    } else if (!single) {
+      const slot = cache.get(k);
+      if (slot >= 0) slotOf[i] = slot;
+      else misses.add(k, i);
+    }
+  }
+  misses.route(routing, slotOf);
+
+  let rejected = 0;
+  if (admit !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (admit(handles[slotOf[i]!]!, dataOf[i]! + keyLen[i]!)) continue;
+      sizeOf[i] = 0;
+      rejected++;
+    }
+  }
+  const { parts, partOf, rank, sizes, total } = group(handles, slotOf, sizeOf, dataOf);
+  const { out, cursor } = layout(routing, parts, sizes, total);
+  for (let i = 0; i < n; i++) {
+    const p = partOf[i]!;
+    if (p === REJECTED) continue;
+    cursor[p] = writeRecord(out, cursor[p]!, data[i]!, keys[i]!, keyLen[i]!, explicit?.[i]);
+  }
+  return { parts, handles, slotOf, partOf, rank, rejected, buffer: out };
+}
+
+/**
+ * Routes a payload already in the packed layout (a producer's or the TCP protocol's batch). A
+ * stream with one open shard takes the payload as it is, with no copy; otherwise records are
+ * copied, in runs of neighbours bound for the same shard, into one slice per shard. Throws
+ * InvalidArgumentError when the entries do not fill the payload exactly.
+ */
+export function routePacked(routing: Routing, payload: Buffer, count: number, maxRecordBytes: number): RoutedBatch {
+  const { handles, router, cache } = routing;
+  const starts = new Uint32Array(count + 1);
+  const slotOf = new Uint32Array(count);
+  const sizeOf = new Uint32Array(count);
+  const dataOf = new Uint32Array(count);
+  const misses = new Misses();
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    if (pos + HEADER > payload.length) throw new InvalidArgumentError(`record ${i} starts past the end of the payload`);
+    const size = u32(payload, pos + OFF_SIZE);
+    const dl = u32(payload, pos + OFF_DATA);
+    const kl = payload[pos + OFF_KEY]! | (payload[pos + OFF_KEY + 1]! << 8);
+    const hasHash = (payload[pos + OFF_FLAGS]! & FLAG_EHK) !== 0;
+    const keyAt = pos + HEADER + (hasHash ? EHK : 0);
+    if (kl < 1 || kl > MAX_KEY || size !== keyAt - pos + kl + dl || pos + size > payload.length) {
+      throw new InvalidArgumentError(`record ${i} at byte ${pos} is not a well-formed packed record`);
+    }
+    if (dl > maxRecordBytes) throw new RecordTooLargeError(`record ${i}: data is ${dl} bytes; the limit is ${maxRecordBytes}`);
+    starts[i] = pos;
+    sizeOf[i] = size;
+    dataOf[i] = dl;
+    if (hasHash) {
+      slotOf[i] = router.routeBytes(payload, pos + HEADER);
+    } else if (handles.length > 1) {
+      const key = keyText(payload, keyAt, kl);
+      const slot = cache.get(key);
+      if (slot >= 0) slotOf[i] = slot;
+      else misses.add(key, i);
+    }
+    pos += size;
+  }
+  if (pos !== payload.length) throw new InvalidArgumentError(`${count} records end at byte ${pos} of a ${payload.length}-byte payload`);
+  starts[count] = pos;
+  misses.route(routing, slotOf);
+
+  const { parts, partOf, rank, sizes, total } = group(handles, slotOf, sizeOf, dataOf);
+  let buffer: Buffer | undefined;
+  if (parts.length === 1) {
+    parts[0]!.payload = payload;
+  } else {
+    const { out, cursor } = layout(routing, parts, sizes, total);
+    buffer = out;
+    // One copy per run of neighbouring records bound for the same shard; short runs (a record or
+    // two, when keys alternate between shards) byte by byte, which beats Buffer#copy's call there.
+    for (let i = 0; i < count; ) {
+      const p = partOf[i]!;
+      let j = i + 1;
+      while (j < count && partOf[j] === p) j++;
+      const from = starts[i]!;
+      const length = starts[j]! - from;
+      const to = cursor[p]!;
+      if (length <= SMALL_RUN) for (let b = 0; b < length; b++) out[to + b] = payload[from + b]!;
+      else payload.copy(out, to, from, from + length);
+      cursor[p] = to + length;
+      i = j;
+    }
+  }
+  return { parts, handles, slotOf, partOf, rank, rejected: 0, buffer };
+}
+
+/** A partition key from its bytes: plain Latin-1 decoding when all ASCII (the common case), UTF-8 otherwise. */
+function keyText(b: Buffer, at: number, length: number): string {
+  for (let i = at; i < at + length; i++) if (b[i]! > 0x7f) return b.toString('utf8', at, at + length);
+  return b.toString('latin1', at, at + length);
+}
+
+function u32(b: Buffer, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+}
+
+/** Keys the route cache did not know, routed together: one MD5 call, one bucketize call. */
+class Misses {
+  private keys: string[] | undefined;
+  private at: number[] | undefined;
+
+  add(key: string, index: number): void {
+    (this.keys ??= []).push(key);
+    (this.at ??= []).push(index);
+  }
+
+  route(routing: Routing, slotOf: Uint32Array): void {
+    const keys = this.keys;
+    if (keys === undefined) return;
+    const slots = bucketize(md5Keys(keys), routing.starts);
+    for (let j = 0; j < keys.length; j++) {
+      slotOf[this.at![j]!] = slots[j]!;
+      routing.cache.set(keys[j]!, slots[j]!);
+    }
+  }
+}
+
+/**
+ * Parts in first-seen order, each record's part and rank within it, bytes per part. `sizeOf` and
+ * `dataOf` are a record's packed and data sizes; a packed size of 0 (never a real record's, whose
+ * header alone is 16 bytes) leaves it out.
+ */
+function group(handles: readonly ShardHandle[], slotOf: Uint32Array, sizeOf: Uint32Array, dataOf: Uint32Array) {
+  const n = slotOf.length;
+  const partOfSlot = new Int32Array(handles.length).fill(-1);
+  const parts: ShardPart[] = [];
+  const sizes: number[] = [];
+  const partOf = new Uint32Array(n);
+  const rank = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const slot = slotOf[i]!;
+    if (sizeOf[i] === 0) {
+      partOf[i] = REJECTED;
+      continue;
+    }
+    let p = partOfSlot[slot]!;
+    if (p < 0) {
+      p = partOfSlot[slot] = parts.length;
+      parts.push({ handle: handles[slot]!, count: 0, dataBytes: 0, payload: EMPTY });
+      sizes.push(0);
+    }
+    const part = parts[p]!;
+    partOf[i] = p;
+    rank[i] = part.count++;
+    part.dataBytes += dataOf[i]!;
+    sizes[p] += sizeOf[i]!;
+  }
+  let total = 0;
+  for (let p = 0; p < parts.length; p++) {
+    if (sizes[p]! > MAX_PAYLOAD) throw new RecordTooLargeError(`the records for ${parts[p]!.handle.shardId} pack to ${sizes[p]} bytes; one batch holds at most ${MAX_PAYLOAD}`);
+    total += sizes[p]!;
+  }
+  return { parts, partOf, rank, total, sizes };
+}
+
+/** One pooled buffer for all parts; each part's payload a contiguous slice, and its write cursor. */
+function layout(routing: Routing, parts: ShardPart[], sizes: readonly number[], total: number): { out: Buffer; cursor: number[] } {
+  const out = routing.pool.acquire(total);
+  const cursor = new Array<number>(parts.length);
+  let start = 0;
+  for (let p = 0; p < parts.length; p++) {
+    cursor[p] = start;
+    start += sizes[p]!;
+    parts[p]!.payload = out.subarray(cursor[p]!, start);
+  }
+  return { out, cursor };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Gives the batch's buffer back to the pool; call once every append of the batch has settled. */
+export function releaseBatch(routing: Routing, batch: RoutedBatch): void {
+  if (batch.buffer !== undefined) routing.pool.release(batch.buffer);
+  batch.buffer = undefined;
+}
+
+/** Writes one packed record at `pos` (arrival delta 0: the log stamps the batch) and returns the end. */
+function writeRecord(out: Buffer, pos: number, data: Uint8Array, key: string, keyLen: number, hash: Uint8Array | undefined): number {
+  const dl = data.byteLength;
+  const size = HEADER + (hash !== undefined ? EHK : 0) + keyLen + dl;
+  // Byte stores rather than writeUInt32LE: no bounds checks and no calls in this per-record loop;
+  // the buffer was sized for exactly these records.
+  out[pos + OFF_SIZE] = size;
+  out[pos + OFF_SIZE + 1] = size >>> 8;
+  out[pos + OFF_SIZE + 2] = size >>> 16;
+  out[pos + OFF_SIZE + 3] = size >>> 24;
+  out[pos + OFF_TS] = 0;
+  out[pos + OFF_TS + 1] = 0;
+  out[pos + OFF_TS + 2] = 0;
+  out[pos + OFF_TS + 3] = 0;
+  out[pos + OFF_DATA] = dl;
+  out[pos + OFF_DATA + 1] = dl >>> 8;
+  out[pos + OFF_DATA + 2] = dl >>> 16;
+  out[pos + OFF_DATA + 3] = dl >>> 24;
+  out[pos + OFF_KEY] = keyLen;
+  out[pos + OFF_KEY + 1] = keyLen >>> 8;
+  out[pos + OFF_FLAGS] = hash !== undefined ? FLAG_EHK : 0;
+  out[pos + OFF_FLAGS + 1] = 0;
+  let p = pos + HEADER;
+  if (hash !== undefined) {
+    out.set(hash, p);
+    p += EHK;
+  }
+  // keyLen equals the string's length only when every character is ASCII: one byte each.
+  if (keyLen === key.length) for (let c = 0; c < keyLen; c++) out[p + c] = key.charCodeAt(c);
+  else out.write(key, p, keyLen, 'utf8');
+  p += keyLen;
+  if (dl <= SMALL_COPY) for (let c = 0; c < dl; c++) out[p + c] = data[c]!;
+  else out.set(data, p);
+  return p + dl;
+}

@@ -3,6 +3,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { MillraceError } from '../errors.js';
 import { runDemo } from './demo.js';
+import { registerBench } from './bench.js';
+import { registerLoad } from './load.js';
 import { runServe } from './serve.js';
 import type { Durability } from '../storage/types.js';
 
@@ -63,6 +65,9 @@ program
   .option('--tcp-port <n>', 'TCP binary protocol port (0 picks a free one)', int('--tcp-port', 0), 4568)
   .option('--no-tcp', 'serve HTTP only, without the TCP binary protocol')
   .action(runServe);
+
+registerBench(program);
+registerLoad(program);
 
 program.parseAsync().catch((err: unknown) => {
   const code = err instanceof MillraceError ? ` [${err.code}]` : '';

@@ -1,0 +1,108 @@
+// The AWS SDK's own ceiling: @aws-sdk/client-kinesis against a null HTTP/2 server that answers
+// PutRecords and GetRecords with canned replies (no storage, no validation), next to the same
+// client against `millrace serve`. Issue 5's target is a share of this ceiling, so both are
+// measured in the same run. 127.0.0.1 only; bounded by SECONDS per point.
+//
+//   npx tsc -p tsconfig.build.json && SECONDS=8 node bench/sdk-ceiling.mjs
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SECONDS = Number(process.env.SECONDS ?? 8);
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+if (process.argv[2] === '--null-server') {
+  const data = Buffer.alloc(100, 1).toString('base64');
+  const get = JSON.stringify({
+    Records: Array.from({ length: 10_000 }, (_, i) => ({ SequenceNumber: `4960${String(i).padStart(52, '0')}`, ApproximateArrivalTimestamp: 1.795e9, Data: data, PartitionKey: `k${i}` })),
+    NextShardIterator: 'AAAA',
+    MillisBehindLatest: 0,
+  });
+  const put = JSON.stringify({ FailedRecordCount: 0, Records: Array.from({ length: 500 }, (_, i) => ({ SequenceNumber: `49${String(i).padStart(54, '0')}`, ShardId: 'shardId-000000000000' })) });
+  const server = http2.createServer({ settings: { initialWindowSize: 16 << 20 } }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target']);
+      const body = target.endsWith('.GetRecords') ? get : target.endsWith('.PutRecords') ? put : target.endsWith('.GetShardIterator') ? '{"ShardIterator":"AAAA"}' : '{}';
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+} else {
+  await main();
+}
+
+async function startChild(args, ready) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (const line of buf.split('\n').slice(0, -1)) {
+        const port = ready(JSON.parse(line));
+        if (port) resolve(port);
+      }
+      buf = buf.slice(buf.lastIndexOf('\n') + 1);
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function measure(url, inFlight, workload) {
+  const { KinesisClient, CreateStreamCommand, PutRecordsCommand, GetShardIteratorCommand, GetRecordsCommand } = await import('@aws-sdk/client-kinesis');
+  const client = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+  // Puts spread over 4 shards; reads drain one shard of 50,000 records in calls of 10,000.
+  const StreamName = `ceiling-${workload}`;
+  await client.send(new CreateStreamCommand({ StreamName, ShardCount: workload === 'put' ? 4 : 1 })).catch(() => {});
+  const Records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.alloc(100, i) }));
+  if (workload === 'get') for (let i = 0; i < 100; i++) await client.send(new PutRecordsCommand({ StreamName, Records }));
+  let records = 0;
+  const started = Date.now();
+  const end = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      if (workload === 'put') {
+        while (Date.now() < end) {
+          // Await first: `records += await …` would read `records` before the await and lose the
+          // other loops' additions.
+          const put = await client.send(new PutRecordsCommand({ StreamName, Records }));
+          records += put.Records.length;
+        }
+        return;
+      }
+      let iterator;
+      while (Date.now() < end) {
+        iterator ??= (await client.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        const got = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+        records += got.Records.length;
+        iterator = got.Records.length > 0 ? got.NextShardIterator : undefined; // start over at the end
+      }
+    }),
+  );
+  client.destroy();
+  return Math.round(records / ((Date.now() - started) / 1000));
+}
+
+async function main() {
+  const rows = [];
+  for (const [workload, inFlight] of [['put', 1], ['put', 4], ['put', 16], ['get', 1]]) {
+    const nul = await startChild([fileURLToPath(import.meta.url), '--null-server'], (l) => l.port);
+    const ceiling = await measure(nul.url, inFlight, workload);
+    nul.child.kill();
+    const dataDir = mkdtempSync(join(tmpdir(), 'millrace-ceiling-'));
+    const mr = await startChild([MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir], (l) => (l.msg === 'millrace listening' ? new URL(l.url).port : undefined));
+    const millrace = await measure(mr.url, inFlight, workload);
+    mr.child.kill('SIGTERM');
+    await once(mr.child, 'exit');
+    rmSync(dataDir, { recursive: true, force: true });
+    rows.push({ workload, inFlight, ceiling, millrace, share: `${Math.round((100 * millrace) / ceiling)} %` });
+    console.log(JSON.stringify(rows.at(-1)));
+  }
+  console.table(rows);
+}

@@ -3,6 +3,7 @@
 // both on 127.0.0.1. A fresh server (and data directory) per durability.
 //   node bench/tcp.mjs                      everything: table + bench/out/tcp.json
 //   TRIALS=3 SECONDS=3 RATES=100000,1000000 SIZES=100,1024 DURABILITY=never,always node bench/tcp.mjs
+//   SCENARIOS=put,consume node bench/tcp.mjs    a subset (consume reads what put wrote; put always runs)
 // Each trial starts a fresh server per durability; the table shows the median over trials.
 // Needs `npm run build` first (runs dist/cli/main.js and imports dist/client).
 //
@@ -33,6 +34,8 @@ const RATES = (process.env.RATES ?? '100000,1000000').split(',').map(Number);
 const BATCH = 1000;
 const SIZES = (process.env.SIZES ?? '100,1024').split(',').map(Number);
 const DURABILITIES = (process.env.DURABILITY ?? 'never,always').split(',');
+// Consume reads what put wrote, so it always runs with put; SCENARIOS=put skips consume and latency.
+const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,consume,latency').split(','));
 
 /** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
 function startServer(durability) {
@@ -206,10 +209,11 @@ async function trialOf(trial) {
         const put = await putPhase(client, stream, size);
         results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
         console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
+        if (!SCENARIOS.has('consume')) continue;
         const consume = await consumePhase(client, stream, shards, put.records);
         results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
         console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
-        for (const rate of RATES) {
+        for (const rate of SCENARIOS.has('latency') ? RATES : []) {
           const lstream = `lat-${size}-${rate}`;
           await client.createStream(lstream, { shardCount: SHARDS });
           const lat = await latencyPhase(client, consumer, lstream, shards, size, rate);

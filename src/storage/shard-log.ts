@@ -323,21 +323,24 @@ export class ShardLog {
     }
   }
 
-  /** Reads up to the limits from an offset, or from the first record at or after a time. */
-  read(from: ReadFrom, limits: ReadLimits = {}): ReadResult {
+  /** Checks a read's arguments; resolves a time to the offset of the batch that may hold it. */
+  private readStart(from: ReadFrom, limits: ReadLimits): { maxRecords: number; maxBytes: number; offset: number; minTimestamp: number } {
     this.assertOpen();
     const maxRecords = positiveInt('maxRecords', limits.maxRecords ?? DEFAULT_MAX_RECORDS, 1, 1_000_000);
     const maxBytes = positiveInt('maxBytes', limits.maxBytes ?? DEFAULT_MAX_BYTES, 1, 2 ** 31);
-    let offset: number;
-    let minTimestamp = 0;
     if (from !== null && typeof from === 'object' && 'offset' in from) {
-      offset = positiveInt('offset', from.offset, 0, Number.MAX_SAFE_INTEGER);
-    } else if (from !== null && typeof from === 'object' && 'timestamp' in from) {
-      minTimestamp = checkTimestamp('timestamp', from.timestamp);
-      offset = this.nativeLog.findByTimestamp(minTimestamp);
-    } else {
-      throw new InvalidArgumentError('from must be { offset } or { timestamp }');
+      return { maxRecords, maxBytes, offset: positiveInt('offset', from.offset, 0, Number.MAX_SAFE_INTEGER), minTimestamp: 0 };
     }
+    if (from !== null && typeof from === 'object' && 'timestamp' in from) {
+      const minTimestamp = checkTimestamp('timestamp', from.timestamp);
+      return { maxRecords, maxBytes, offset: this.nativeLog.findByTimestamp(minTimestamp), minTimestamp };
+    }
+    throw new InvalidArgumentError('from must be { offset } or { timestamp }');
+  }
+
+  /** Reads up to the limits from an offset, or from the first record at or after a time. */
+  read(from: ReadFrom, limits: ReadLimits = {}): ReadResult {
+    const { maxRecords, maxBytes, offset, minTimestamp } = this.readStart(from, limits);
     const records: StoredRecord[] = [];
     let bytes = 0;
     let next = offset;
@@ -410,6 +413,72 @@ export class ShardLog {
     await this.tail;
     this.keys.close();
     await this.nativeLog.close();
+  }
+
+  /**
+   * `read` without an object per record: the stored batches as they are, each one's packed-record
+   * bytes (a view of the segment for plain batches, the decoded buffer for compressed or encrypted
+   * ones) trimmed at record boundaries to `from` and the limits, for callers that pass records on
+   * in the packed layout (the TCP face writes these payloads to its socket). Limits as for `read`,
+   * except that maxBytes counts packed bytes, as a consumer receives them: a batch that fits whole
+   * is taken without walking its records; a walk (lengths only) happens only where one is cut.
+   * From a time: from the first record at or after it.
+   */
+  readBatches(from: ReadFrom, limits: ReadLimits = {}): {
+    batches: { firstOffset: number; recordCount: number; baseTimestamp: number; payload: Buffer }[];
+    nextOffset: number;
+  } {
+    const { maxRecords, maxBytes, offset, minTimestamp } = this.readStart(from, limits);
+    // Record fields by plain indexed loads; the native side validated every record's lengths.
+    const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+    const batches: { firstOffset: number; recordCount: number; baseTimestamp: number; payload: Buffer }[] = [];
+    let records = 0;
+    let bytes = 0;
+    let next = offset;
+    let full = false;
+    for (let hop = 0; hop < MAX_SEGMENT_HOPS && !full && records < maxRecords && bytes < maxBytes; hop++) {
+      const view = this.nativeLog.read(next, maxRecords - records, maxBytes - bytes);
+      if (view === null) break;
+      const before = next;
+      forEachBatch(view.buffer, (h, payloadStart) => {
+        const batchEnd = h.firstOffset + h.recordCount;
+        // Control batches hold no records; a batch wholly before `next` is not even decoded.
+        if (h.flags & FLAG_CONTROL || batchEnd <= next) return;
+        const payload = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart) : view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
+        const length = payload.length;
+        let p = 0;
+        let first = h.firstOffset;
+        while (p < length && (first < next || h.baseTimestamp + u32(payload, p + 4) < minTimestamp)) {
+          p += u32(payload, p);
+          first++;
+          if (first > next) next = first;
+        }
+        let end = length;
+        let count = batchEnd - first;
+        if (count > maxRecords - records || bytes + (length - p) > maxBytes) {
+          end = p;
+          count = 0;
+          while (end < length && count < maxRecords - records) {
+            const size = u32(payload, end);
+            if (records + count > 0 && bytes + (end + size - p) > maxBytes) break;
+            end += size;
+            count++;
+          }
+          full = true;
+        }
+        if (count > 0) {
+          batches.push({ firstOffset: first, recordCount: count, baseTimestamp: h.baseTimestamp, payload: payload.subarray(p, end) });
+          records += count;
+          bytes += end - p;
+          next = first + count;
+        }
+        if (full) return false;
+        next = Math.max(next, batchEnd);
+        return undefined;
+      });
+      if (next === before) break;
+    }
+    return { batches, nextOffset: next };
   }
 
   private assertOpen(): void {

@@ -83,8 +83,13 @@ export class SubscriptionRegistry {
   }
 }
 
+/** Records of one stored batch in the packed layout, as ShardLog.readBatches returns them. */
+export type PackedBatch = ReturnType<ShardLog['readBatches']>['batches'][number];
+
 export interface TailBatch {
   records: StoredRecord[];
+  /** Set by a source that reads packed batches (records is then empty): no object per record. */
+  batches?: PackedBatch[];
   /** Offset after the last record of this batch. */
   nextOffset: number;
   /** Log end when read. */
@@ -94,7 +99,7 @@ export interface TailBatch {
 }
 
 export interface TailSource {
-  read(offset: number): Promise<{ records: StoredRecord[]; nextOffset: number; endOffset: number }>;
+  read(offset: number): Promise<{ records: StoredRecord[]; batches?: PackedBatch[]; nextOffset: number; endOffset: number }>;
 }
 
 export interface TailOptions {
@@ -193,11 +198,13 @@ export class ShardTail implements AsyncIterableIterator<TailBatch>, Subscription
       const res = await this.source.read(this.offset);
       const closed = this.handle.entry.endOffset !== undefined;
       const atShardEnd = closed && res.nextOffset >= res.endOffset;
-      if (res.records.length || this.first || atShardEnd || heartbeat) {
+      if (res.records.length || res.batches?.length || this.first || atShardEnd || heartbeat) {
         this.first = false;
         this.offset = res.nextOffset;
         if (atShardEnd) this.end();
-        return { done: false, value: { records: res.records, nextOffset: res.nextOffset, endOffset: res.endOffset, atShardEnd } };
+        const value: TailBatch = { records: res.records, nextOffset: res.nextOffset, endOffset: res.endOffset, atShardEnd };
+        if (res.batches) value.batches = res.batches;
+        return { done: false, value };
       }
       if (this.pending) continue;
       heartbeat = (await this.wait()) === 'heartbeat';

@@ -9,7 +9,8 @@ import { FRAME_HEADER_SIZE, WireErrorCode, type FrameWriter, type IncomingReques
 import { childShardsOf } from './handlers/shards.js';
 import type { TcpEngine, TcpLimits } from './options.js';
 import { resolvePosition } from './positions.js';
-import { sliceRecords, type ReadRecord } from './record-views.js';
+import { slicePacked } from './record-views.js';
+import type { FastBatch } from '../../api/fast/read-shard.js';
 import { toWireError } from './wire-errors.js';
 import { ErrorCodes, MillraceError } from '../../errors.js';
 
@@ -59,7 +60,8 @@ export class SubscriptionSet {
         const b = req.body;
         const startOffset = await resolvePosition(this.#mr, b.streamName, b.shardId, b.position);
         const maxRecords = b.maxRecordsPerEvent || this.#limits.defaultMaxRecords;
-        const tail = await this.#mr.fast.tail(b.streamName, b.shardId, { offset: startOffset, maxRecords, signal: this.#target.signal });
+        // Packed: the stored batches' bytes are pushed as they are (record-views.ts).
+        const tail = await this.#mr.fast.tail(b.streamName, b.shardId, { offset: startOffset, maxRecords, packed: true, signal: this.#target.signal });
         const id = this.#nextId++;
         const sub = new Subscription(id, this.#target, this.#mr, b.streamName, b.shardId, tail, maxRecords, () => this.#subs.delete(id));
         sub.grant(b.recordCredits, b.byteCredits);
@@ -101,7 +103,8 @@ export class SubscriptionSet {
 class Subscription {
   #records = 0;
   #bytes = 0;
-  #held: readonly ReadRecord[] = [];
+  /** The last read's batches not sent yet, from #heldAt on; a batch cut by credit is replaced by its rest. */
+  #held: FastBatch[] = [];
   #heldAt = 0;
   #batch: TailBatch | undefined;
   #pumping = false;
@@ -145,7 +148,7 @@ class Subscription {
           if (this.#ended) return;
           if (r.done) return this.end(await this.#whyEnded());
           this.#batch = r.value;
-          this.#held = r.value.records;
+          this.#held = r.value.batches ?? [];
           this.#heldAt = 0;
           // An empty read is a heartbeat (or the end of a closed shard): it costs no credit.
           if (this.#held.length === 0) await this.#send();
@@ -172,25 +175,25 @@ class Subscription {
 
   async #send(): Promise<void> {
     const batch = this.#batch!;
-    const slice = sliceRecords(this.#held, this.#heldAt, {
+    const slice = slicePacked(this.#held, this.#heldAt, {
       maxRecords: Math.min(this.#records, this.maxPerEvent),
       maxBytes: Math.min(this.#bytes, EVENT_MAX_BYTES),
       overshoot: true,
       frameBudget: this.target.peerMaxFrameBytes - EVENT_RESERVE,
     });
-    this.#heldAt += slice.count;
+    this.#heldAt += slice.taken;
+    if (slice.rest) this.#held[this.#heldAt] = slice.rest;
     this.#records -= slice.count;
     this.#bytes -= slice.bytes;
     const all = this.#heldAt >= this.#held.length;
-    const nextOffset = all ? batch.nextOffset : this.#held[this.#heldAt]!.offset;
+    const nextOffset = all ? batch.nextOffset : this.#held[this.#heldAt]!.firstOffset;
     const shardEnd = all && batch.atShardEnd;
-    const last = slice.count > 0 ? this.#held[this.#heldAt - 1] : undefined;
     const childShards = shardEnd ? await childShardsOf(this.mr, this.streamName, this.shardId) : [];
     if (this.#ended) return;
     if (all) this.#held = [];
     this.target.outbox.writer.push('SubscriptionEvent', this.id, {
       nextOffset,
-      millisBehindLatest: last && nextOffset < batch.endOffset ? Math.max(0, Date.now() - last.timestamp) : 0,
+      millisBehindLatest: slice.lastTimestamp !== undefined && nextOffset < batch.endOffset ? Math.max(0, Date.now() - slice.lastTimestamp) : 0,
       shardEnd,
       batches: slice.batches,
       childShards,

@@ -84,7 +84,7 @@ describe('a producer that floods', () => {
     let started = 0;
     s = await startServer({
       limits: { maxInFlight: 8 },
-      wrap: (mr) => ({ dataDir: mr.dataDir, kinesis: mr.kinesis, fast: { ...mr.fast, put: async (...args) => (started++, await gate, mr.fast.put(...args)) } }),
+      wrap: (mr) => ({ dataDir: mr.dataDir, kinesis: mr.kinesis, fast: { ...mr.fast, putPacked: async (...args) => (started++, await gate, mr.fast.putPacked(...args)) } }),
     });
     producer = await connect({ port: s.port });
     await producer.createStream('s', { shardCount: 1 });

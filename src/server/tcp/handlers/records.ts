@@ -1,10 +1,13 @@
 // The data path: PutBatch, GetBatch and GetShardIterator over the engine's fast API. Puts arrive
-// packed and are handed on as views of the frame; reads leave as views of the log (record-views.ts).
+// packed and are handed on as views of the frame; reads leave as the log's packed batches (record-views.ts).
 import { createHash } from 'node:crypto';
 import { FRAME_HEADER_SIZE, type GetBatchRequest, type GetBatchResponse, type GetShardIteratorRequest, type GetShardIteratorResponse, type PutBatchRequest, type PutBatchResponse } from '../../../protocol/index.js';
 import { KinesisError } from '../../../api/errors.js';
 import { resolvePosition, sequenceNumberAt } from '../positions.js';
-import { sliceRecords, unpackRecords, type PutRecord, type ReadRecord } from '../record-views.js';
+import { slicePacked } from '../record-views.js';
+import type { FastBatch } from '../../../api/fast/read-shard.js';
+import { EXPLICIT_HASH_SIZE, RECORD_HEADER_SIZE, R_FLAG_EXPLICIT_HASH, R_OFF_FLAGS, R_OFF_KEY_LEN, R_OFF_SIZE } from '../../../core/constants.js';
+import { hashKeyToBytes, MAX_HASH_KEY } from '../../../core/hash-key.js';
 import { ErrorCodes, MillraceError } from '../../../errors.js';
 import type { HandlerContext, Handler } from './context.js';
 import { childShardsOf } from './shards.js';
@@ -14,39 +17,51 @@ const RESULT_RESERVE = FRAME_HEADER_SIZE + 21 + 8 * 1024;
 
 export const putBatch: Handler<PutBatchRequest, PutBatchResponse> = async (ctx, req) => {
   if (req.codec !== 0) throw new MillraceError(ErrorCodes.MR_FEATURE_NOT_NEGOTIATED, 'LZ4 batches need the LZ4 feature, which this server does not grant');
-  const records = unpackRecords(req.payload, req.recordCount);
-  if (req.shardId) await checkShardTarget(ctx, req.streamName, req.shardId, records);
+  if (req.shardId) await checkShardTarget(ctx, req.streamName, req.shardId, req.payload, req.recordCount);
   const stampedAt = Date.now();
-  const out = await ctx.mr.fast.put(req.streamName, records);
+  // The frame's payload as received: records bound for one shard are stored from it without a copy
+  // (the frame is not reused, and this await keeps it alive until the write is done).
+  const out = await ctx.mr.fast.putPacked(req.streamName, req.payload, req.recordCount);
   const results = out.shards.map((s) => ({ shardId: s.shardId, status: 0, firstOffset: s.firstOffset, recordCount: s.count, timestampMs: stampedAt, message: '' }));
   let assignment: Uint16Array | null = null;
-  if (results.length > 1) {
-    assignment = new Uint16Array(records.length);
-    for (let i = 0; i < records.length; i++) assignment[i] = out.shardOf[i]!;
-  }
+  if (results.length > 1) assignment = Uint16Array.from(out.shardOf);
   return { results, assignment };
 };
 
 /**
  * A PutBatch aimed at one shard: every record's hash key must fall in that open shard's range, or
- * the whole batch is refused (the producer's shard map is stale). Hashing here costs one MD5 per
- * record, paid only by producers that route themselves.
+ * the whole batch is refused (the producer's shard map is stale). A shard that owns the whole key
+ * space needs no check; otherwise hashing costs one MD5 per record, paid only by producers that
+ * route themselves, over the packed entries (no record objects).
  */
-async function checkShardTarget(ctx: HandlerContext, streamName: string, shardId: string, records: PutRecord[]): Promise<void> {
+async function checkShardTarget(ctx: HandlerContext, streamName: string, shardId: string, payload: Buffer, recordCount: number): Promise<void> {
   const { Shards = [] } = await ctx.mr.kinesis.listShards({ StreamName: streamName, ShardFilter: { Type: 'AT_LATEST' } });
   const shard = Shards.find((s) => s.ShardId === shardId);
   if (!shard) throw new KinesisError('InvalidArgumentException', `shard ${shardId} of stream ${streamName} is not open`);
   const lo = BigInt(shard.HashKeyRange.StartingHashKey);
   const hi = BigInt(shard.HashKeyRange.EndingHashKey);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const key = r.explicitHashKey !== undefined ? BigInt(r.explicitHashKey) : BigInt('0x' + createHash('md5').update(r.partitionKey, 'utf8').digest('hex'));
-    if (key < lo || key > hi) throw new KinesisError('InvalidArgumentException', `record ${i} hashes outside shard ${shardId}: the shard map is stale`);
+  if (lo === 0n && hi === MAX_HASH_KEY) return;
+  // Big-endian 16-byte keys compare as byte strings.
+  const loBytes = hashKeyToBytes(lo);
+  const hiBytes = hashKeyToBytes(hi);
+  let p = 0;
+  for (let i = 0; i < recordCount; i++) {
+    const size = payload.readUInt32LE(p + R_OFF_SIZE);
+    const keyLen = payload.readUInt16LE(p + R_OFF_KEY_LEN);
+    const explicit = (payload[p + R_OFF_FLAGS]! & R_FLAG_EXPLICIT_HASH) !== 0;
+    const keyAt = p + RECORD_HEADER_SIZE + (explicit ? EXPLICIT_HASH_SIZE : 0);
+    const key = explicit
+      ? payload.subarray(p + RECORD_HEADER_SIZE, keyAt)
+      : createHash('md5').update(payload.subarray(keyAt, keyAt + keyLen)).digest();
+    if (Buffer.compare(key, loBytes) < 0 || Buffer.compare(key, hiBytes) > 0) {
+      throw new KinesisError('InvalidArgumentException', `record ${i} hashes outside shard ${shardId}: the shard map is stale`);
+    }
+    p += size;
   }
 }
 
 interface ReadOutcome {
-  records: readonly ReadRecord[];
+  batches?: FastBatch[];
   nextOffset: number;
   endOffset: number;
   atShardEnd: boolean;
@@ -55,12 +70,12 @@ interface ReadOutcome {
 /** Waits up to `waitMs` for a first record, following the shard's appends (no polling). */
 async function longPoll(ctx: HandlerContext, req: GetBatchRequest, offset: number, maxRecords: number, waitMs: number): Promise<ReadOutcome | undefined> {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(waitMs)]);
-  const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, signal });
+  const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, packed: true, signal });
   try {
     for (;;) {
       const r = await tail.next();
       if (r.done) return undefined;
-      if (r.value.records.length > 0 || r.value.atShardEnd) return r.value;
+      if (r.value.batches?.length || r.value.atShardEnd) return r.value;
     }
   } catch (err) {
     if (signal.aborted) return undefined;
@@ -75,17 +90,18 @@ export const getBatch: Handler<GetBatchRequest, GetBatchResponse> = async (ctx, 
   const maxRecords = req.maxRecords || limits.defaultMaxRecords;
   const maxBytes = req.maxBytes || limits.defaultMaxBytes;
   const offset = await resolvePosition(mr, req.streamName, req.shardId, req.position);
-  let res: ReadOutcome = await mr.fast.read(req.streamName, req.shardId, { offset, maxRecords, maxBytes });
+  // Packed: the stored batches' bytes go to the socket as they are (record-views.ts).
+  let res: ReadOutcome = await mr.fast.read(req.streamName, req.shardId, { offset, maxRecords, maxBytes, packed: true });
   const waitMs = Math.min(req.waitMs, limits.maxWaitMs);
-  if (res.records.length === 0 && !res.atShardEnd && waitMs > 0) res = (await longPoll(ctx, req, offset, maxRecords, waitMs)) ?? res;
-  const slice = sliceRecords(res.records, 0, { maxRecords, maxBytes, overshoot: false, frameBudget: ctx.peerMaxFrameBytes - RESULT_RESERVE });
-  const all = slice.count === res.records.length;
-  const nextOffset = all ? res.nextOffset : res.records[slice.count]!.offset;
-  const last = slice.count > 0 ? res.records[slice.count - 1] : undefined;
+  if (!res.batches?.length && !res.atShardEnd && waitMs > 0) res = (await longPoll(ctx, req, offset, maxRecords, waitMs)) ?? res;
+  const held = res.batches ?? [];
+  const slice = slicePacked(held, 0, { maxRecords, maxBytes, overshoot: false, frameBudget: ctx.peerMaxFrameBytes - RESULT_RESERVE });
+  const all = slice.rest === undefined && slice.taken === held.length;
+  const nextOffset = all ? res.nextOffset : (slice.rest ?? held[slice.taken]!).firstOffset;
   const shardEnd = all && res.atShardEnd;
   return {
     nextOffset,
-    millisBehindLatest: last && nextOffset < res.endOffset ? Math.max(0, Date.now() - last.timestamp) : 0,
+    millisBehindLatest: slice.lastTimestamp !== undefined && nextOffset < res.endOffset ? Math.max(0, Date.now() - slice.lastTimestamp) : 0,
     shardEnd,
     batches: slice.batches,
     childShards: shardEnd ? await childShardsOf(mr, req.streamName, req.shardId) : [],

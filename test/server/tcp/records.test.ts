@@ -1,0 +1,88 @@
+// handlers/records.ts and subscriptions.ts over real sockets: puts stored from the frame's packed
+// payload, reads and pushes sent as the log's packed batches, cut at record boundaries, for plain,
+// LZ4-compressed and encrypted streams (whose batches are decoded before they are sent).
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, recordsOf, type MillraceClient } from '../../../src/client/index.js';
+import type { Compression } from '../../../src/storage/types.js';
+import { startServer, type Started } from './helpers.js';
+
+const SH = 'shardId-000000000000';
+let s: Started | undefined;
+let client: MillraceClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await s?.stop();
+  client = undefined;
+  s = undefined;
+});
+
+/** A one-shard stream with `batches` stored batches of `per` records each. */
+async function filled(compression: Compression, encrypted: boolean, batches: number, per: number): Promise<MillraceClient> {
+  s = await startServer({}, { compression });
+  client = await connect({ port: s.port });
+  await client.createStream('s', { shardCount: 1 });
+  if (encrypted) await s.mr.kinesis.startStreamEncryption({ StreamName: 's', EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' });
+  for (let b = 0; b < batches; b++) await client.putRecords('s', Array.from({ length: per }, (_, i) => ({ partitionKey: `k${i % 5}`, data: `b${b}r${i}` })));
+  return client;
+}
+
+const expected = (batches: number, per: number) => Array.from({ length: batches * per }, (_, n) => `b${Math.floor(n / per)}r${n % per}`);
+
+describe.each<[Compression, boolean]>([['none', false], ['lz4', false], ['none', true]])('compression %s, encrypted %s', (compression, encrypted) => {
+  it('GetBatch starts inside a stored batch, cuts at maxRecords and goes on from nextOffset', async () => {
+    const c = await filled(compression, encrypted, 4, 10);
+    const got: string[] = [];
+    let offset = 3;
+    for (;;) {
+      const res = await c.getBatch('s', SH, { position: { type: 'AT_OFFSET', offset }, maxRecords: 7 });
+      const records = [...recordsOf(res.batches)];
+      expect(records.length).toBeLessThanOrEqual(7);
+      expect(records.map((r) => r.offset)).toEqual(records.map((_, i) => offset + i));
+      got.push(...records.map((r) => r.data.toString()));
+      if (records.length === 0) break;
+      offset = res.nextOffset;
+    }
+    expect(got).toEqual(expected(4, 10).slice(3));
+    expect(offset).toBe(40);
+  });
+
+  it('a subscription with a small credit window receives every record once, in order', async () => {
+    const c = await filled(compression, encrypted, 5, 20);
+    const sub = c.subscribe('s', SH, { position: { type: 'AT_OFFSET', offset: 5 }, recordWindow: 7, byteWindow: 1 << 20 });
+    const got: string[] = [];
+    for await (const e of sub) {
+      for (const r of recordsOf(e.batches)) got.push(r.data.toString());
+      if (got.length >= 95) break;
+    }
+    expect(got).toEqual(expected(5, 20).slice(5));
+  });
+});
+
+describe('PutBatch', () => {
+  it('stores a batch routed to several shards and reports placements per record', async () => {
+    s = await startServer();
+    client = await connect({ port: s.port });
+    await client.createStream('s', { shardCount: 3 });
+    const put = await client.putRecords('s', Array.from({ length: 300 }, (_, i) => ({ partitionKey: `p${i}`, data: `d${i}` })));
+    expect(put.results.reduce((n, r) => n + r.recordCount, 0)).toBe(300);
+    expect(put.assignment!.length).toBe(300);
+    const byShard = new Map<string, string[]>();
+    put.assignment!.forEach((k, i) => {
+      const id = put.results[k]!.shardId;
+      byShard.set(id, [...(byShard.get(id) ?? []), `d${i}`]);
+    });
+    for (const [shardId, want] of byShard) {
+      const res = await client.getBatch('s', shardId, { position: { type: 'TRIM_HORIZON' } });
+      expect([...recordsOf(res.batches)].map((r) => r.data.toString())).toEqual(want);
+    }
+  });
+
+  it('refuses a malformed targeted batch without storing any of it', async () => {
+    s = await startServer();
+    client = await connect({ port: s.port });
+    await client.createStream('s', { shardCount: 1 });
+    await expect(client.putRecords('s', [{ partitionKey: 'k', data: 'x' }], { shardId: 'shardId-000000000007' })).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    expect((await client.getBatch('s', SH, { position: { type: 'LATEST' } })).nextOffset).toBe(0);
+  });
+});

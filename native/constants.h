@@ -84,6 +84,16 @@ inline constexpr uint64_t DURABILITY_ALWAYS = 2;
 inline constexpr uint64_t IO_AUTO = 0;
 inline constexpr uint64_t IO_URING = 1;
 inline constexpr uint64_t IO_PWRITE = 2;
+// one entry of the packed-routing memo: key bytes, length, range index
+inline constexpr uint64_t ROUTE_MEMO_ENTRY_BYTES = 64;
+// routePacked failure: record i starts past the end of the payload
+inline constexpr uint64_t ROUTE_FAIL_PAST_END = 1;
+// routePacked failure: record i's lengths disagree
+inline constexpr uint64_t ROUTE_FAIL_MALFORMED = 2;
+// routePacked failure: record i's data exceeds the limit
+inline constexpr uint64_t ROUTE_FAIL_TOO_LARGE = 3;
+// routePacked failure: the records end before the payload does
+inline constexpr uint64_t ROUTE_FAIL_BAD_END = 4;
 
 namespace codes {
 inline constexpr const char* INVALID_ARGUMENT = "MR_INVALID_ARGUMENT";

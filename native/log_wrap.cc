@@ -3,6 +3,7 @@
 // log, coalesced: many acknowledged batches resolve in one hop to the JS thread.
 #include "log_wrap.h"
 
+#include <algorithm>
 #include <atomic>
 #include <unordered_map>
 
@@ -35,7 +36,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     Napi::Function fn = DefineClass(env, "NativeLog",
                                     {
                                         InstanceMethod<&NativeLog::Append>("append"),
-                                        InstanceMethod<&NativeLog::Read>("read"),
+                                        InstanceMethod<&NativeLog::Read>("readMapped"),
                                         InstanceMethod<&NativeLog::FindByTimestamp>("findByTimestamp"),
                                         InstanceMethod<&NativeLog::Trim>("trim"),
                                         InstanceMethod<&NativeLog::Flush>("flush"),
@@ -171,7 +172,10 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     return promise;
   }
 
-  // read(offset, maxRecords, maxBytes) -> { buffer, file, position } | null
+  // readMapped(offset, maxRecords, maxBytes) -> { arrayBuffer, position, length, file } | null
+  // `arrayBuffer` spans the whole mapping; src/storage/native.ts defines read() on top, making the
+  // Buffer view of [position, position + length) (N-API on Node 20 cannot view an ArrayBuffer as a
+  // Buffer).
   Napi::Value Read(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     ReadView view;
@@ -180,14 +184,62 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     const uint64_t maxBytes = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
     if (Failure f = log_->Read(offset, maxRecords, maxBytes, &view)) throw MakeError(env, f);
     if (!view.map || view.endPos <= view.startPos) return env.Null();
-    auto* hold = new std::shared_ptr<Mapping>(view.map);
-    auto buf = Napi::Buffer<uint8_t>::New(env, view.map->addr + view.startPos, view.endPos - view.startPos,
-                                          [](Napi::Env, uint8_t*, std::shared_ptr<Mapping>* h) { delete h; }, hold);
     Napi::Object out = Napi::Object::New(env);
-    out.Set("buffer", buf);
-    out.Set("file", view.file);
+    out.Set("arrayBuffer", MappingArray(env, view.map));
     out.Set("position", Napi::Number::New(env, static_cast<double>(view.startPos)));
+    out.Set("length", Napi::Number::New(env, static_cast<double>(view.endPos - view.startPos)));
+    out.Set("file", view.file);
     return out;
+  }
+
+  // The one ArrayBuffer over `map`, shared by every read of it while any view is alive. An
+  // external buffer per read made V8 count its length as new external memory each time: at
+  // millions of records/s that alone drove back-to-back full collections of a 10 MB heap.
+  // The ArrayBuffer holds the mapping (retention and idle release see a viewed mapping through
+  // use_count, as before); the cache holds neither, so the last view's collection still frees it.
+  Napi::ArrayBuffer MappingArray(Napi::Env env, const std::shared_ptr<Mapping>& map) {
+    auto it = mappingArrays_.find(map.get());
+    if (it != mappingArrays_.end() && it->second.map.lock() == map) {
+      Napi::Value v = it->second.array.Value();
+      if (!v.IsEmpty()) return v.As<Napi::ArrayBuffer>();
+    }
+    // The mapping is page cache, not heap: its length is taken out of V8's external-memory count
+    // before V8 adds it (so creating one never forces a collection), and put back by the finalizer
+    // (V8 subtracts it again when it frees the ArrayBuffer).
+    const int64_t len = static_cast<int64_t>(map->len);
+    Napi::MemoryManagement::AdjustExternalMemory(env, -len);
+    Napi::ArrayBuffer array;
+    auto* hold = new std::shared_ptr<Mapping>(map);
+    try {
+      array = Napi::ArrayBuffer::New(
+          env, map->addr, map->len,
+          [](Napi::Env e, void*, std::shared_ptr<Mapping>* h) {
+            Napi::MemoryManagement::AdjustExternalMemory(e, static_cast<int64_t>((*h)->len));
+            delete h;
+          },
+          hold);
+    } catch (...) {
+      // No finalizer was registered: undo here what it would have undone.
+      Napi::MemoryManagement::AdjustExternalMemory(env, len);
+      delete hold;
+      throw;
+    }
+    if (it != mappingArrays_.end()) {
+      it->second = {map, Napi::Weak(array)};
+    } else {
+      if (mappingArrays_.size() >= pruneAt_) PruneMappingArrays();
+      mappingArrays_.emplace(map.get(), MappedArray{map, Napi::Weak(array)});
+    }
+    return array;
+  }
+
+  // Drops entries whose ArrayBuffer was collected; amortized by doubling the threshold.
+  void PruneMappingArrays() {
+    for (auto it = mappingArrays_.begin(); it != mappingArrays_.end();) {
+      if (it->second.array.Value().IsEmpty()) it = mappingArrays_.erase(it);
+      else ++it;
+    }
+    pruneAt_ = std::max<size_t>(16, mappingArrays_.size() * 2);
   }
 
   Napi::Value FindByTimestamp(const Napi::CallbackInfo& info) {
@@ -240,6 +292,14 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
   std::shared_ptr<Channel> channel_;
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t nextId_ = 0;
+  // Keyed by address; `map` tells a live entry from one whose mapping was freed and the address
+  // reused. `array` is weak: only views keep an ArrayBuffer alive.
+  struct MappedArray {
+    std::weak_ptr<Mapping> map;
+    Napi::Reference<Napi::ArrayBuffer> array;
+  };
+  std::unordered_map<const Mapping*, MappedArray> mappingArrays_;
+  size_t pruneAt_ = 16;
 };
 
 Napi::FunctionReference* NativeLog::ctor = nullptr;

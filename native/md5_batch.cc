@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "md5_batch.h"
+#include "route_packed.h"
 
 namespace mr {
 namespace {
@@ -60,6 +61,7 @@ Napi::Value Bucketize(const Napi::CallbackInfo& info) {
 void InitHashing(Napi::Env env, Napi::Object exports) {
   exports.Set("md5Keys", Napi::Function::New(env, Md5Keys, "md5Keys"));
   exports.Set("bucketize", Napi::Function::New(env, Bucketize, "bucketize"));
+  InitRoutePacked(env, exports);
 }
 
 }  // namespace mr

@@ -118,7 +118,9 @@ export class Session {
   static async open(o: ResolvedConnectOptions): Promise<Session> {
     const socket = await openSocket(o);
     try {
-      const decoder = new FrameDecoder();
+      // Events and batches from the server routinely span many socket chunks: gathered into one
+      // body of the announced size, they are copied once.
+      const decoder = new FrameDecoder({ wholeBodies: true });
       socket.write(
         encodeRequest('Handshake', HANDSHAKE_ID, {
           minVersion: PROTOCOL_VERSION,

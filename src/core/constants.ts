@@ -80,6 +80,16 @@ export const DURABILITY_ALWAYS = 2;
 export const IO_AUTO = 0;
 export const IO_URING = 1;
 export const IO_PWRITE = 2;
+/** one entry of the packed-routing memo: key bytes, length, range index */
+export const ROUTE_MEMO_ENTRY_BYTES = 64;
+/** routePacked failure: record i starts past the end of the payload */
+export const ROUTE_FAIL_PAST_END = 1;
+/** routePacked failure: record i's lengths disagree */
+export const ROUTE_FAIL_MALFORMED = 2;
+/** routePacked failure: record i's data exceeds the limit */
+export const ROUTE_FAIL_TOO_LARGE = 3;
+/** routePacked failure: the records end before the payload does */
+export const ROUTE_FAIL_BAD_END = 4;
 
 /** Stable error codes: append-only, never reused. */
 export const ErrorCodes = {

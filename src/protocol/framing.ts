@@ -50,6 +50,13 @@ export interface FrameDecoderOptions {
   maxFrameBytes?: number;
   /** The only version accepted. Default 1 (the handshake's). */
   version?: number;
+  /**
+   * Allocate a split frame's whole body (at most maxFrameBytes) when its first bytes arrive, so
+   * each byte is copied once instead of again at every doubling. Only for a peer trusted not to
+   * announce frames it does not send: the client, whose peer is its own server. A server keeps the
+   * default (false): a client announcing large frames must not pin their size.
+   */
+  wholeBodies?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -75,6 +82,7 @@ function checkLimit(n: number): number {
 export class FrameDecoder {
   #maxFrameBytes: number;
   #version: number;
+  readonly #wholeBodies: boolean;
   readonly #head = Buffer.alloc(FRAME_HEADER_SIZE);
   #headFill = 0;
   /** The frame whose body is still arriving, its announced length, and what arrived of it. */
@@ -87,6 +95,7 @@ export class FrameDecoder {
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = checkLimit(options.maxFrameBytes ?? PREAMBLE_MAX_FRAME_BYTES);
     this.#version = options.version ?? PROTOCOL_VERSION;
+    this.#wholeBodies = options.wholeBodies ?? false;
   }
 
   get maxFrameBytes(): number {
@@ -193,12 +202,14 @@ export class FrameDecoder {
   /**
    * Copies body bytes into a buffer that at least doubles when full, capped at the announced (and
    * checked) length: memory stays within twice what arrived (or 64 KiB), copying stays linear.
+   * With wholeBodies the first buffer is the announced length, never grown.
    */
   #append(chunk: Buffer, from: number, to: number): void {
     const need = this.#bodyFill + (to - from);
     let body = this.#body;
     if (!body || need > body.length) {
-      const grown = Buffer.allocUnsafe(Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2)));
+      const size = this.#wholeBodies ? this.#bodyLength : Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2));
+      const grown = Buffer.allocUnsafe(size);
       if (body) body.copy(grown, 0, 0, this.#bodyFill);
       this.#body = body = grown;
     }

@@ -11,6 +11,21 @@ export interface NativeReadView {
   position: number;
 }
 
+/** What the addon's readMapped returns: the whole segment mapping and the range that was read. */
+interface NativeMappedRead {
+  arrayBuffer: ArrayBuffer;
+  position: number;
+  length: number;
+  file: string;
+}
+
+interface NativeLogClass {
+  prototype: {
+    readMapped(offset: number, maxRecords: number, maxBytes: number): NativeMappedRead | null;
+    read(offset: number, maxRecords: number, maxBytes: number): NativeReadView | null;
+  };
+}
+
 export interface NativeLogStats {
   startOffset: number;
   endOffset: number;
@@ -70,6 +85,8 @@ export interface NativeAddon {
   crc32c(data: Uint8Array, seed?: number): number;
   md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
+  /** See native/route_packed.cc: groups, or 0 with the failure in parts[0..3]. */
+  routePacked(payload: Uint8Array, count: number, starts: Uint8Array, maxData: number, memo: Uint8Array, out: Uint8Array, cols: Uint32Array, parts: Uint32Array): number;
   openLog(dir: string, options: NativeOpenOptions): Promise<NativeLog>;
   setIdleMs(ms: number): void;
   ioStats(): NativeIoStats;
@@ -77,6 +94,19 @@ export interface NativeAddon {
   validateRecords(payload: Uint8Array, count: number, span: number): void;
   aeadSeal(key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer;
   aeadOpen(key: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer;
+}
+
+/**
+ * NativeLog#read: a Buffer view into the one ArrayBuffer the addon keeps per segment mapping.
+ * Made here because N-API on Node 20 cannot create a Buffer over an existing ArrayBuffer, and a
+ * fresh external Buffer per read is what made V8 collect the heap over and over (log_wrap.cc).
+ */
+function defineRead(cls: NativeLogClass): void {
+  const proto = cls.prototype;
+  proto.read = function read(offset, maxRecords, maxBytes) {
+    const r = this.readMapped(offset, maxRecords, maxBytes);
+    return r === null ? null : { buffer: Buffer.from(r.arrayBuffer, r.position, r.length), file: r.file, position: r.position };
+  };
 }
 
 function load(): NativeAddon {
@@ -98,6 +128,7 @@ function load(): NativeAddon {
     throw new NativeUnavailableError(`The Millrace native addon at ${path} failed to load: ${(cause as Error).message}`, { cause });
   }
   addon.init(createError);
+  defineRead((addon as unknown as { NativeLog: NativeLogClass }).NativeLog);
   return addon;
 }
 

@@ -2,13 +2,14 @@
 // the stream's open shards and packed, per shard, straight into the storage's packed record layout
 // (docs/ARCHITECTURE.md, "Record"), so each shard gets one `appendPacked` call. Per batch: one MD5 call for the
 // keys the route cache does not know, one bucketize call, one buffer allocation. Per record: a few
-// typed-array stores and two copies; no objects, no promises.
+// typed-array stores and two copies; no objects, no promises. Packed batches (routePacked) are
+// validated, hashed, grouped and copied in a single native call instead, with no per-record JS.
 import {
   EXPLICIT_HASH_SIZE, MAX_BATCH_BYTES, MAX_PARTITION_KEY_BYTES, RECORD_HEADER_SIZE, R_FLAG_EXPLICIT_HASH, R_OFF_DATA_LEN,
   R_OFF_FLAGS, R_OFF_KEY_LEN, R_OFF_SIZE, R_OFF_TS_DELTA, BATCH_HEADER_SIZE,
 } from '../core/constants.js';
 import { InvalidArgumentError, RecordTooLargeError } from '../errors.js';
-import { bucketize, md5Keys } from '../storage/hashing.js';
+import { bucketize, groupPacked, md5Keys, type PackedGroups } from '../storage/hashing.js';
 import type { Routing } from './engine.js';
 import type { ShardHandle } from './shard-handle.js';
 
@@ -25,12 +26,6 @@ const MAX_KEY = MAX_PARTITION_KEY_BYTES;
 const MAX_PAYLOAD = MAX_BATCH_BYTES - BATCH_HEADER_SIZE;
 /** Data up to this size is copied byte by byte: cheaper than TypedArray#set's call for tiny records. */
 const SMALL_COPY = 16;
-/**
- * Runs of packed records up to this size are copied byte by byte (see routePacked). Measured on
- * the TCP put path: a 125-byte run costs ~170 ns byte by byte and ~80 ns through Buffer#copy, and
- * with 256 here the loop was a third of the server's busy time; only tiny runs favour the loop.
- */
-const SMALL_RUN = 32;
 
 /** A batch as columns: record i is (keys[i], data[i], explicit?.[i]). */
 export interface BatchColumns {
@@ -131,80 +126,44 @@ export function routeBatch(routing: Routing, cols: BatchColumns, maxRecordBytes:
 }
 
 /**
- * Routes a payload already in the packed layout (a producer's or the TCP protocol's batch). A
- * stream with one open shard takes the payload as it is, with no copy; otherwise records are
- * copied, in runs of neighbours bound for the same shard, into one slice per shard. Throws
+ * Routes a payload already in the packed layout (a producer's or the TCP protocol's batch) in one
+ * native call (groupPacked): it validates the records, hashes their keys (remembering the slots
+ * of keys seen before in the route cache's memo), groups them by shard and copies each group
+ * into its slice of one pooled buffer. A batch whose records all go to one shard (always, for a
+ * stream with one open shard) takes the payload as it is, with no copy. Throws
  * InvalidArgumentError when the entries do not fill the payload exactly.
  */
 export function routePacked(routing: Routing, payload: Buffer, count: number, maxRecordBytes: number): RoutedBatch {
-  const { handles, router, cache } = routing;
-  const starts = new Uint32Array(count + 1);
-  const slotOf = new Uint32Array(count);
-  const sizeOf = new Uint32Array(count);
-  const dataOf = new Uint32Array(count);
-  const misses = new Misses();
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    if (pos + HEADER > payload.length) throw new InvalidArgumentError(`record ${i} starts past the end of the payload`);
-    const size = u32(payload, pos + OFF_SIZE);
-    const dl = u32(payload, pos + OFF_DATA);
-    const kl = payload[pos + OFF_KEY]! | (payload[pos + OFF_KEY + 1]! << 8);
-    const hasHash = (payload[pos + OFF_FLAGS]! & FLAG_EHK) !== 0;
-    const keyAt = pos + HEADER + (hasHash ? EHK : 0);
-    if (kl < 1 || kl > MAX_KEY || size !== keyAt - pos + kl + dl || pos + size > payload.length) {
-      throw new InvalidArgumentError(`record ${i} at byte ${pos} is not a well-formed packed record`);
-    }
-    if (dl > maxRecordBytes) throw new RecordTooLargeError(`record ${i}: data is ${dl} bytes; the limit is ${maxRecordBytes}`);
-    starts[i] = pos;
-    sizeOf[i] = size;
-    dataOf[i] = dl;
-    if (hasHash) {
-      slotOf[i] = router.routeBytes(payload, pos + HEADER);
-    } else if (handles.length > 1) {
-      const key = keyText(payload, keyAt, kl);
-      const slot = cache.get(key);
-      if (slot >= 0) slotOf[i] = slot;
-      else misses.add(key, i);
-    }
-    pos += size;
+  const { handles, starts, cache } = routing;
+  const multi = handles.length > 1;
+  // Every record goes to some part, so the parts together are exactly the payload's size.
+  let buffer = multi ? routing.pool.acquire(payload.length) : undefined;
+  let grouped: PackedGroups;
+  try {
+    grouped = groupPacked(payload, count, starts, maxRecordBytes, multi ? cache.memoFor(count) : EMPTY, buffer ?? EMPTY);
+  } catch (err) {
+    if (buffer !== undefined) routing.pool.release(buffer);
+    throw err;
   }
-  if (pos !== payload.length) throw new InvalidArgumentError(`${count} records end at byte ${pos} of a ${payload.length}-byte payload`);
-  starts[count] = pos;
-  misses.route(routing, slotOf);
-
-  const { parts, partOf, rank, sizes, total } = group(handles, slotOf, sizeOf, dataOf);
-  let buffer: Buffer | undefined;
-  if (parts.length === 1) {
-    parts[0]!.payload = payload;
-  } else {
-    const { out, cursor } = layout(routing, parts, sizes, total);
-    buffer = out;
-    // One copy per run of neighbouring records bound for the same shard; short runs (a record or
-    // two, when keys alternate between shards) byte by byte, which beats Buffer#copy's call there.
-    for (let i = 0; i < count; ) {
-      const p = partOf[i]!;
-      let j = i + 1;
-      while (j < count && partOf[j] === p) j++;
-      const from = starts[i]!;
-      const length = starts[j]! - from;
-      const to = cursor[p]!;
-      if (length <= SMALL_RUN) for (let b = 0; b < length; b++) out[to + b] = payload[from + b]!;
-      else payload.copy(out, to, from, from + length);
-      cursor[p] = to + length;
-      i = j;
+  const { groups, rangeOf, groupOf, rank, parts: sizes } = grouped;
+  if (multi) cache.notePacked(grouped.memoLookups, grouped.memoHits);
+  const parts: ShardPart[] = new Array(groups);
+  let start = 0;
+  for (let g = 0; g < groups; g++) {
+    const bytes = sizes[4 * g + 2]!;
+    if (bytes > MAX_PAYLOAD) {
+      if (buffer !== undefined) routing.pool.release(buffer);
+      throw new RecordTooLargeError(`the records for ${handles[sizes[4 * g]!]!.shardId} pack to ${bytes} bytes; one batch holds at most ${MAX_PAYLOAD}`);
     }
+    const payloadOf = groups === 1 ? payload : buffer!.subarray(start, start + bytes);
+    parts[g] = { handle: handles[sizes[4 * g]!]!, count: sizes[4 * g + 1]!, dataBytes: sizes[4 * g + 3]!, payload: payloadOf };
+    start += bytes;
   }
-  return { parts, handles, slotOf, partOf, rank, rejected: 0, buffer };
-}
-
-/** A partition key from its bytes: plain Latin-1 decoding when all ASCII (the common case), UTF-8 otherwise. */
-function keyText(b: Buffer, at: number, length: number): string {
-  for (let i = at; i < at + length; i++) if (b[i]! > 0x7f) return b.toString('utf8', at, at + length);
-  return b.toString('latin1', at, at + length);
-}
-
-function u32(b: Buffer, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+  if (groups === 1 && buffer !== undefined) {
+    routing.pool.release(buffer);
+    buffer = undefined;
+  }
+  return { parts, handles, slotOf: rangeOf, partOf: groupOf, rank, rejected: 0, buffer };
 }
 
 /** Keys the route cache did not know, routed together: one MD5 call, one bucketize call. */

@@ -74,6 +74,29 @@ describe('FrameDecoder', () => {
     expect(frames.map((f) => f.requestId)).toEqual([9, 1, 2, 3, 4, 5]);
   });
 
+  it('with wholeBodies, gathers a split body into one buffer of the announced size', () => {
+    const { bytes, count } = sampleStream();
+    const whole = new FrameDecoder({ maxFrameBytes: 1 << 20 }).push(bytes);
+    for (const step of [1, 7, 100, 4096]) {
+      const d = new FrameDecoder({ maxFrameBytes: 1 << 20, wholeBodies: true });
+      const frames: Frame[] = [];
+      for (let i = 0; i < bytes.length; i += step) {
+        frames.push(...d.push(bytes.subarray(i, i + step)));
+        // Held: at most one body of an announced (and checked) size, or a header's bytes.
+        expect(d.bufferedBytes).toBeLessThanOrEqual(bytes.length);
+      }
+      expect(flat(frames)).toEqual(flat(whole));
+      expect(frames).toHaveLength(count);
+      expect(d.idle).toBe(true);
+    }
+    const big = encodeFrame(header({ requestId: 3 }), Buffer.alloc(200_000, 7));
+    const d = new FrameDecoder({ maxFrameBytes: 1 << 20, wholeBodies: true });
+    expect(d.push(big.subarray(0, 1000))).toEqual([]);
+    expect(d.bufferedBytes).toBe(big.length - FRAME_HEADER_SIZE);
+    const [f] = d.push(big.subarray(1000));
+    expect(f!.body.equals(big.subarray(FRAME_HEADER_SIZE))).toBe(true);
+  });
+
   it('returns many coalesced frames from one chunk, as views of it', () => {
     const w = new FrameWriter();
     for (let i = 0; i < 10_000; i++) w.request('GrantCredits', i, { subscriptionId: i, records: i, bytes: i });

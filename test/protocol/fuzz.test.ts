@@ -249,7 +249,9 @@ function fuzzFrames(r: Rng, iterations: number, stats: Stats): void {
     if (r.int(4) === 0) input = Buffer.concat([input, r.pick(allFrames)]);
 
     const t0 = performance.now();
-    const decoder = new FrameDecoder({ maxFrameBytes: FRAME_LIMIT });
+    // Every other input through the client's decoder, which allocates announced bodies whole
+    // (alternating by index rather than drawing from `r`, so the inputs of a seed stay the same).
+    const decoder = new FrameDecoder({ maxFrameBytes: FRAME_LIMIT, wholeBodies: i % 2 === 1 });
     const accepted: Frame[] = [];
     largestAllocation = 0;
     guarded(() => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test } from 'vitest';
-import { bucketize, md5Keys } from '../../src/storage/hashing.js';
+import { bucketize, groupPacked, md5Keys, ROUTE_MEMO_ENTRY_BYTES } from '../../src/storage/hashing.js';
+import { writePackedRecord } from '../../src/core/record-pack.js';
 import { native } from '../../src/storage/native.js';
 
 test('md5Keys matches node:crypto for ASCII and multi-byte keys', () => {
@@ -27,4 +28,26 @@ test('crc32c matches the standard check value', () => {
   expect(native.crc32c(Buffer.alloc(0))).toBe(0);
   // 32 bytes of zeros: RFC 3720 test vector.
   expect(native.crc32c(Buffer.alloc(32))).toBe(0x8a9136aa);
+});
+
+test('groupPacked groups packed records by the range of their MD5 and copies each group out', () => {
+  const starts = Buffer.alloc(32);
+  starts[16] = 0x80;
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const range = keys.map((k) => (createHash('md5').update(k).digest()[0]! >= 0x80 ? 1 : 0));
+  const payload = Buffer.alloc(keys.length * 18);
+  keys.forEach((k, i) => writePackedRecord(payload, i * 18, Buffer.from(String(i)), k, 1));
+  const out = Buffer.alloc(payload.length);
+  const memo = new Uint8Array(4 * ROUTE_MEMO_ENTRY_BYTES);
+  for (let pass = 0; pass < 2; pass++) {
+    const g = groupPacked(payload, keys.length, starts, 10, memo, out);
+    expect(Array.from(g.rangeOf)).toEqual(range);
+    expect(g.groups).toBe(new Set(range).size);
+    const first = range[0]!;
+    const order = [...keys.keys()].filter((i) => range[i] === first).concat([...keys.keys()].filter((i) => range[i] !== first));
+    expect(out).toEqual(Buffer.concat(order.map((i) => payload.subarray(i * 18, i * 18 + 18))));
+    expect(g.parts[1]).toBe(range.filter((r) => r === first).length);
+    expect(g.parts[2]).toBe(18 * g.parts[1]!);
+    expect(g.parts[3]).toBe(g.parts[1]);
+  }
 });

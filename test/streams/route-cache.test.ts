@@ -17,4 +17,16 @@ describe('RouteCache', () => {
     c.set('again', 1);
     expect(c.get('again')).toBe(-1);
   });
+
+  it('hands out an empty packed memo while the memo misses, and the memo again afterwards', () => {
+    const c = new RouteCache();
+    const memo = c.memoFor(1000);
+    expect(memo.byteLength).toBeGreaterThan(0);
+    c.notePacked(70_000, 100);
+    expect(c.memoFor(1000).byteLength).toBe(0);
+    for (let n = 0; n < 1_048_576; n += 1000) c.memoFor(1000);
+    expect(c.memoFor(1000)).toBe(memo);
+    c.notePacked(70_000, 60_000);
+    expect(c.memoFor(1000)).toBe(memo);
+  });
 });

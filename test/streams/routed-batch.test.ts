@@ -1,13 +1,14 @@
 // routeBatch: routing by MD5 (through the route cache) and explicit hash keys, per-shard packing in
-// the storage layout, admission, and the errors for bad records.
+// the storage layout, admission, and the errors for bad records. routePacked: the same for batches
+// already packed (routed natively), which must agree with routeBatch record for record.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bytesToHashKey, evenRanges, hashKeyToBytes, HashKeyRouter } from '../../src/core/hash-key.js';
-import { RecordCursor } from '../../src/core/record-pack.js';
+import { RecordCursor, writePackedRecord } from '../../src/core/record-pack.js';
 import type { Routing } from '../../src/streams/engine.js';
 import { BufferPool } from '../../src/streams/buffer-pool.js';
 import { RouteCache } from '../../src/streams/route-cache.js';
-import { REJECTED, routeBatch } from '../../src/streams/routed-batch.js';
+import { REJECTED, routeBatch, routePacked } from '../../src/streams/routed-batch.js';
 import type { ShardHandle } from '../../src/streams/shard-handle.js';
 
 function routing(shards: number): Routing {
@@ -81,5 +82,64 @@ describe('routeBatch', () => {
     expect(one('é'.repeat(200), Buffer.alloc(1))).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT' }));
     expect(one(7, Buffer.alloc(1))).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT' }));
     expect(one('k', 'data')).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT' }));
+  });
+});
+
+function pack(keys: readonly string[], data: readonly Buffer[], explicit?: readonly (Uint8Array | undefined)[]): Buffer {
+  const out = Buffer.alloc(keys.reduce((n, k, i) => n + 16 + (explicit?.[i] ? 16 : 0) + Buffer.byteLength(k) + data[i]!.length, 0));
+  let pos = 0;
+  keys.forEach((k, i) => (pos = writePackedRecord(out, pos, data[i]!, k, Buffer.byteLength(k), explicit?.[i])));
+  return out;
+}
+
+describe('routePacked', () => {
+  it('routes and splits like routeBatch, from the memo on later passes', () => {
+    const r = routing(4);
+    const keys = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? `clé-${i}-ü` : i % 11 === 0 ? `long-${i}-${'k'.repeat(80)}` : `user-${i % 50}`));
+    const data = keys.map((_, i) => Buffer.from(i % 3 === 0 ? `d${i}` : `record number ${i} with more than sixteen bytes`));
+    const explicit = keys.map((_, i) => (i % 13 === 0 ? hashKeyToBytes(BigInt(i) << 120n) : undefined));
+    const payload = pack(keys, data, explicit);
+    const want = routeBatch(routing(4), { keys, data, explicit }, 1 << 20);
+    for (let pass = 0; pass < 3; pass++) {
+      const b = routePacked(r, payload, keys.length, 1 << 20);
+      expect(b.parts.map((p) => [p.handle.shardId, p.count, p.dataBytes])).toEqual(want.parts.map((p) => [p.handle.shardId, p.count, p.dataBytes]));
+      expect(Array.from(b.partOf)).toEqual(Array.from(want.partOf));
+      expect(Array.from(b.rank)).toEqual(Array.from(want.rank));
+      expect(Array.from(b.slotOf)).toEqual(Array.from(want.slotOf));
+      b.parts.forEach((p, k) => expect(Buffer.compare(p.payload, want.parts[k]!.payload)).toBe(0));
+      expect(b.buffer).toBeDefined();
+    }
+  });
+
+  it('takes the payload as it is when every record goes to one shard', () => {
+    const payload = pack(['a', 'b'], [Buffer.from('1'), Buffer.from('2')], [hashKeyToBytes(0n), hashKeyToBytes(1n)]);
+    for (const shards of [1, 4]) {
+      const b = routePacked(routing(shards), payload, 2, 100);
+      expect(b.parts).toHaveLength(1);
+      expect(b.parts[0]!.payload).toBe(payload);
+      expect(b.buffer).toBeUndefined();
+      expect(Array.from(b.rank)).toEqual([0, 1]);
+    }
+  });
+
+  it('ignores a memo entry that names no shard of the table', () => {
+    const r = routing(2);
+    r.cache.memo.fill(0xff);
+    const b = routePacked(r, pack(['user-1'], [Buffer.from('x')]), 1, 100);
+    expect(b.parts[0]!.handle.shardId).toBe(`shard-${expectedSlot('user-1', 2)}`);
+  });
+
+  it('throws typed errors for malformed payloads and long data, on one shard or several', () => {
+    const good = pack(['k', 'key'], [Buffer.from('abc'), Buffer.from('defgh')]);
+    for (const shards of [1, 3]) {
+      const r = routing(shards);
+      const bad = (p: Buffer, count: number, max = 100) => () => routePacked(r, p, count, max);
+      expect(bad(good, 2, 4)).toThrow(expect.objectContaining({ code: 'MR_RECORD_TOO_LARGE', message: 'record 1: data is 5 bytes; the limit is 4' }));
+      expect(bad(good, 3)).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT', message: 'record 2 starts past the end of the payload' }));
+      expect(bad(good, 1)).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT', message: `1 records end at byte 20 of a ${good.length}-byte payload` }));
+      const broken = Buffer.from(good);
+      broken[20 + 12] = 0; // second key length 0
+      expect(bad(broken, 2)).toThrow(expect.objectContaining({ code: 'MR_INVALID_ARGUMENT', message: 'record 1 at byte 20 is not a well-formed packed record' }));
+    }
   });
 });

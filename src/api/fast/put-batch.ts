@@ -60,8 +60,9 @@ export async function putBatch(engine: StreamsEngine, streamName: string, record
 
 /**
  * `count` records already in the packed layout (docs/ARCHITECTURE.md, "Record"), as the TCP
- * protocol carries them. A stream with one open shard stores the payload as it is, with no copy
- * and no hashing; otherwise runs of records are copied into one slice per shard.
+ * protocol carries them, routed in one native call (routePacked). A stream with one open shard
+ * stores the payload as it is, with no copy and no hashing; otherwise runs of records are copied
+ * into one slice per shard.
  */
 export async function putPacked(engine: StreamsEngine, streamName: string, payload: Uint8Array, count: number): Promise<FastPutResult> {
   if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');

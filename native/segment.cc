@@ -249,24 +249,39 @@ Failure Segment::OpenForWrite() {
 Failure Segment::Create(uint64_t segmentBytes, const std::string& spare) {
   capacity = segmentBytes;
   allocated = 0;
-  if (!spare.empty() && rename(spare.c_str(), path.c_str()) == 0) {
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0) allocated = std::min<uint64_t>(static_cast<uint64_t>(st.st_size), capacity);
-  }
-  fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Failure::Io("open", path, errno);
   uint8_t header[SEGMENT_HEADER_SIZE] = {};
   StoreU32(header + SEG_OFF_MAGIC, static_cast<uint32_t>(SEGMENT_MAGIC));
   StoreU16(header + SEG_OFF_VERSION, static_cast<uint16_t>(SEGMENT_FORMAT_VERSION));
   StoreU64(header + SEG_OFF_BASE_OFFSET, base);
   StoreI64(header + SEG_OFF_CREATED_MS, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   StoreU64(header + SEG_OFF_CAPACITY, capacity);
-  if (pwrite(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return Failure::Io("pwrite", path, errno);
   // A recycled file still holds old batches: zero the first batch slot so a crash before the
   // first write never lets recovery mistake them for this segment's data (their offsets are
   // lower than `base`, which the scan also rejects).
   uint8_t zeros[BATCH_HEADER_SIZE] = {};
-  if (allocated > SEGMENT_HEADER_SIZE && pwrite(fd, zeros, sizeof zeros, SEGMENT_HEADER_SIZE) < 0) return Failure::Io("pwrite", path, errno);
+  if (!spare.empty()) {
+    // Stamp the header while the file still has the spare's name, then rename: a crash at any
+    // instant leaves a spare, or a segment with this segment's header, never a segment file that
+    // still holds a spare's zeros or an old segment's header (which recovery must refuse).
+    int sfd = open(spare.c_str(), O_RDWR | O_CLOEXEC);
+    if (sfd >= 0) {
+      struct stat st;
+      const uint64_t size = fstat(sfd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+      const bool stamped = pwrite(sfd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
+                           (size <= SEGMENT_HEADER_SIZE || pwrite(sfd, zeros, sizeof zeros, SEGMENT_HEADER_SIZE) == static_cast<ssize_t>(sizeof zeros));
+      if (stamped && rename(spare.c_str(), path.c_str()) == 0) {
+        fd = sfd;
+        allocated = std::min<uint64_t>(std::max<uint64_t>(size, SEGMENT_HEADER_SIZE), capacity);
+      } else {
+        close(sfd);
+      }
+    }
+  }
+  if (fd < 0) {
+    fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Failure::Io("open", path, errno);
+    if (pwrite(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return Failure::Io("pwrite", path, errno);
+  }
   allocated = std::max<uint64_t>(allocated, SEGMENT_HEADER_SIZE);
   unlink(idxPath.c_str());
   idxFd = open(idxPath.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -9,20 +9,15 @@
 // sync, all in flight at once for async, which is what a server with several busy shards sees.
 // "main-thread busy" is the event-loop utilisation while the async x4 task runs back to back: the
 // share of the JS thread that async compression still costs (sync costs 100%).
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compress, compressSync, uncompress, uncompressSync } from 'lz4-napi';
 import { Bench } from 'tinybench';
+import { arg, childOrMain, flag, kib, medianRowsPerSize, sizesArg } from './trials.mjs';
 import { clickstreamBatch, clickstreamBatchOfSize } from './clickstream.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i === -1 ? dflt : args[i + 1];
-};
-const SIZES = arg('--sizes', '1,4,16,64,128,256,512,1024,4096').split(',').map((k) => Number(k) * 1024);
+const SIZES = sizesArg('1,4,16,64,128,256,512,1024,4096');
 
 async function child(size) {
   const inputs = [1, 2, 3, 4].map((seed) => clickstreamBatchOfSize(size, seed));
@@ -60,36 +55,21 @@ function ratios() {
   return rows;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main() {
   const trials = Number(arg('--trials', 3));
-  const self = fileURLToPath(import.meta.url);
-  const rows = [];
-  for (const size of SIZES) {
-    const runs = [];
-    for (let t = 0; t < trials; t++) {
-      const r = spawnSync(process.execPath, [self, '--child', String(size)], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`trial failed for ${size} B:\n${r.stderr}`);
-      runs.push(JSON.parse(r.stdout));
-    }
-    const row = { size };
-    for (const key of Object.keys(runs[0])) if (key !== 'size') row[key] = median(runs.map((x) => x[key]));
-    rows.push(row);
-  }
+  const rows = medianRowsPerSize(fileURLToPath(import.meta.url), SIZES, trials);
   const report = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4), loadavg: os.loadavg().map((x) => +x.toFixed(2)) },
     trials,
     sizes: rows,
     ratios: ratios(),
   };
-  if (args.includes('--json')) {
+  if (flag('--json')) {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
   const m = report.machine;
   console.log(`${m.model}, ${m.cpus} CPUs, Node ${m.node}, libuv threadpool ${m.threadpool}, load ${m.loadavg.join(' ')}; ${trials} trials per size (median)`);
-  const kib = (n) => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
   const mbps = (bytes, us) => ((bytes / us) * 1e6 / (1 << 20)).toFixed(0);
   for (const op of ['compress', 'decompress']) {
     console.log(`\n${op} (p50 µs; MiB/s of raw payload; busy = JS-thread share while async x4 runs)`);
@@ -106,5 +86,4 @@ async function main() {
   console.table(report.ratios.map((r) => ({ ...r, ratio: r.ratio.toFixed(2) })));
 }
 
-if (args[0] === '--child') await child(Number(args[1]));
-else await main();
+await childOrMain(child, main);

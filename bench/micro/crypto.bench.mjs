@@ -9,21 +9,16 @@
 // log-shaped batches of ~100 B clickstream JSON records, so "records/s" is what the crypto alone
 // would allow the log for 100 B records. Every size runs in a fresh process per trial (tinybench,
 // 200 ms per task after warm-up); figures are medians over trials.
-import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compressSync, uncompressSync } from 'lz4-napi';
 import { Bench } from 'tinybench';
+import { arg, childOrMain, flag, kib, medianRowsPerSize, sizesArg } from './trials.mjs';
 import { clickstreamBatch } from './clickstream.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i === -1 ? dflt : args[i + 1];
-};
-const SIZES = arg('--sizes', '1,4,16,64,256,1024').split(',').map((k) => Number(k) * 1024);
+const SIZES = sizesArg('1,4,16,64,256,1024');
 const NATIVE = new URL('../../dist/storage/native.js', import.meta.url);
 
 function nodeSeal(key, aad, plain) {
@@ -64,34 +59,19 @@ async function child(size) {
   process.stdout.write(JSON.stringify(out));
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main() {
   if (!existsSync(fileURLToPath(NATIVE))) {
     console.error('dist/storage/native.js is missing: run `npm run build` first.');
     process.exit(1);
   }
   const trials = Number(arg('--trials', 3));
-  const self = fileURLToPath(import.meta.url);
-  const rows = [];
-  for (const size of SIZES) {
-    const runs = [];
-    for (let t = 0; t < trials; t++) {
-      const r = spawnSync(process.execPath, [self, '--child', String(size)], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`trial failed for ${size} B:\n${r.stderr}`);
-      runs.push(JSON.parse(r.stdout));
-    }
-    const row = {};
-    for (const k of Object.keys(runs[0])) row[k] = median(runs.map((x) => x[k]));
-    rows.push(row);
-  }
+  const rows = medianRowsPerSize(fileURLToPath(import.meta.url), SIZES, trials);
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, openssl: process.versions.openssl, loadavg: os.loadavg().map((x) => +x.toFixed(2)) };
-  if (args.includes('--json')) {
+  if (flag('--json')) {
     console.log(JSON.stringify({ machine, trials, sizes: rows }, null, 2));
     return;
   }
   console.log(`${machine.model}, ${machine.cpus} CPUs, Node ${machine.node}, OpenSSL ${machine.openssl}, load ${machine.loadavg.join(' ')}; ${trials} trials per size (median)`);
-  const kib = (n) => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
   const mib = (bytes, us) => ((bytes / us) * 1e6 / (1 << 20)).toFixed(0);
   const mrec = (recs, us) => ((recs / us)).toFixed(2);
   console.log('\nMiB/s of raw payload (p50); M rec/s = 100 B records per second the step alone allows');
@@ -109,5 +89,4 @@ async function main() {
   })));
 }
 
-if (args[0] === '--child') await child(Number(args[1]));
-else await main();
+await childOrMain(child, main);

@@ -46,6 +46,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
                                         InstanceMethod<&NativeLog::EndOffset>("endOffset"),
                                         InstanceMethod<&NativeLog::NextOffset>("nextOffset"),
                                         InstanceMethod<&NativeLog::OpenBatch>("openBatch"),
+                                        InstanceMethod<&NativeLog::OpenBatchAsync>("openBatchAsync"),
                                         InstanceAccessor<&NativeLog::Io>("io"),
                                     });
     ctor = new Napi::FunctionReference(Napi::Persistent(fn));
@@ -162,6 +163,10 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     if (Failure f = log_->OpenSealed(batch, view.ByteLength() - pos, key.data(), out.Data())) throw MakeError(env, f);
     return out;
   }
+
+  // openBatchAsync(view, position, key) -> Promise<Buffer>: openBatch on a libuv pool thread, so a
+  // reader decoding many batches opens them in parallel and off the JS thread.
+  Napi::Value OpenBatchAsync(const Napi::CallbackInfo& info);
 
   Napi::Value ControlCall(Napi::Env env, ControlOp op, bool isVoid) {
     op.id = ++nextId_;
@@ -328,6 +333,59 @@ class OpenWorker : public Napi::AsyncWorker {
   Failure failure_;
   std::shared_ptr<Log> log_;
 };
+
+// Opens one sealed batch on a pool thread. The view (and so its mapping) and the output Buffer are
+// held by references until the promise settles; nothing else is touched off the JS thread.
+class OpenBatchWorker : public Napi::AsyncWorker {
+ public:
+  OpenBatchWorker(Napi::Env env, std::shared_ptr<Log> log, Napi::Uint8Array view, const uint8_t* batch, uint64_t avail, DataKey key,
+                  Napi::Buffer<uint8_t> out)
+      : Napi::AsyncWorker(env, "millrace:openBatch"),
+        log_(std::move(log)),
+        view_(Napi::Persistent(view)),
+        out_(Napi::Persistent(out)),
+        batch_(batch),
+        avail_(avail),
+        outData_(out.Data()),
+        key_(std::move(key)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { failure_ = log_->OpenSealed(batch_, avail_, key_.data(), outData_); }
+  void OnOK() override {
+    key_.Wipe();
+    if (failure_) deferred_.Reject(MakeError(Env(), failure_).Value());
+    else deferred_.Resolve(out_.Value());
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::shared_ptr<Log> log_;
+  Napi::Reference<Napi::Uint8Array> view_;
+  Napi::Reference<Napi::Buffer<uint8_t>> out_;
+  const uint8_t* batch_;
+  uint64_t avail_;
+  uint8_t* outData_;
+  DataKey key_;
+  Napi::Promise::Deferred deferred_;
+  Failure failure_;
+};
+
+Napi::Value NativeLog::OpenBatchAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto view = info[0].As<Napi::Uint8Array>();
+  const uint64_t pos = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+  DataKey key = KeyArg(info, 2);
+  if (pos + BATCH_HEADER_SIZE > view.ByteLength()) Throw(env, codes::INVALID_ARGUMENT, "position is outside the view");
+  const uint8_t* batch = view.Data() + pos;
+  const uint32_t stored = LoadU32(batch + B_OFF_PAYLOAD_SIZE);
+  if (stored < kAeadOverhead || pos + BATCH_HEADER_SIZE + stored > view.ByteLength())
+    Throw(env, codes::CORRUPT_BATCH, "encrypted batch payload does not fit its view");
+  auto out = Napi::Buffer<uint8_t>::New(env, stored - kAeadOverhead);
+  auto* worker = new OpenBatchWorker(env, log_, view, batch, view.ByteLength() - pos, std::move(key), out);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
 
 uint64_t OptU64(const Napi::Object& o, const char* key, uint64_t dflt) {
   Napi::Value v = o.Get(key);

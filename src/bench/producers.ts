@@ -9,6 +9,8 @@ import { nowMs, SlotPool } from './payload.js';
 
 /** Most batches one open-loop producer keeps in flight before it waits (bounds client memory). */
 const MAX_OPEN_IN_FLIGHT = 1024;
+/** How far ahead of its slot an open-loop batch may go out, so timer lateness never delays it. */
+const EARLY_MS = 1;
 
 export interface ProducerHooks {
   /** A batch was answered; `sentAt` is its send time (closed loop) or intended send time (open loop). */
@@ -84,10 +86,14 @@ export class Producers {
     };
     // Intended times up to the deadline are all sent, however late: that lateness is the latency.
     while (next < this.deadline && this.#claim(limit)) {
+      // Timers fire late (by 0.1–1 ms here), and the producer's own timer is not the system's
+      // latency: sleep until about a millisecond before the slot and send then, a little early.
       const wait = next - nowMs();
-      if (wait >= 1) await pause(wait, this.signal);
+      if (wait >= 1 + EARLY_MS) await pause(wait - EARLY_MS, this.signal);
       while (inFlight >= MAX_OPEN_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
-      const intended = next;
+      // Latency runs from the intended time when the batch goes out late (a stall is charged to
+      // it), from the actual send when early (a reply cannot come before the request).
+      const intended = Math.min(next, nowMs());
       next += intervalMs;
       const slot = slots.take();
       slot.stamp(intended);

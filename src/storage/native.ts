@@ -41,6 +41,8 @@ export interface NativeLog {
   append(payload: Uint8Array, count: number, baseTs: number, maxTs: number, flags: number, rawSize: number, keyRef: number, key?: Uint8Array): Promise<number>;
   /** Plaintext payload of the encrypted batch whose header is at `position` in a read view. */
   openBatch(view: Buffer, position: number, key: Uint8Array): Buffer;
+  /** openBatch on a libuv pool thread. */
+  openBatchAsync(view: Buffer, position: number, key: Uint8Array): Promise<Buffer>;
   read(offset: number, maxRecords: number, maxBytes: number): NativeReadView | null;
   findByTimestamp(ts: number): number;
   trim(olderThan: number | null, maxBytes: number, beforeOffset: number): Promise<number>;

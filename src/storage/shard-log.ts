@@ -75,6 +75,15 @@ function atBatch(err: unknown, where: { file: string; position: number }): unkno
 
 export type ReadFrom = { offset: number } | { timestamp: number };
 
+/** Raw payloads of compressed batches decoded ahead of a read, by first offset. */
+type Predecoded = Map<number, Buffer>;
+
+export interface PackedRead {
+  /** Each batch's packed records from the first one asked for; payload is a view of the segment or the decoded bytes. */
+  batches: { firstOffset: number; recordCount: number; baseTimestamp: number; payload: Buffer }[];
+  nextOffset: number;
+}
+
 export interface ReadResult {
   records: StoredRecord[];
   /** Offset to read from next. */
@@ -310,8 +319,10 @@ export class ShardLog {
     return done;
   }
 
-  /** Plaintext records of a compressed and/or encrypted batch. */
-  private decode(view: NativeReadView, h: BatchHeader, payloadStart: number): Buffer {
+  /** Plaintext records of a compressed and/or encrypted batch (decoded ahead by `predecode`, or now). */
+  private decode(view: NativeReadView, h: BatchHeader, payloadStart: number, predecoded?: Predecoded): Buffer {
+    const ready = predecoded?.get(h.firstOffset);
+    if (ready !== undefined) return ready;
     const headerAt = payloadStart - BATCH_HEADER_SIZE;
     const where = { file: view.file, position: view.position + headerAt };
     let payload: Buffer = view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
@@ -321,6 +332,39 @@ export class ShardLog {
     } catch (err) {
       throw atBatch(err, where);
     }
+  }
+
+  /**
+   * Decodes the compressed batches a read is about to return off the JS thread, all at once
+   * (AES-GCM open and lz4-napi's async API on the libuv pool: several batches on several cores), when there is
+   * enough of it to be worth the hop; small reads decode inline. Only the first segment's view is
+   * looked at. A batch that fails here is left out: the read decodes it again and reports the error
+   * with its position.
+   */
+  private predecode(from: ReadFrom, limits: ReadLimits): Promise<Predecoded> | undefined {
+    const { maxRecords, maxBytes, offset } = this.readStart(from, limits);
+    const view = this.nativeLog.read(offset, maxRecords, maxBytes);
+    if (view === null) return undefined;
+    const found: { h: BatchHeader; payloadStart: number }[] = [];
+    let rawBytes = 0;
+    forEachBatch(view.buffer, (h, payloadStart) => {
+      if (h.flags & FLAG_CONTROL || !(h.flags & FLAG_CODEC_MASK) || h.firstOffset + h.recordCount <= offset) return;
+      found.push({ h, payloadStart });
+      rawBytes += h.rawSize;
+    });
+    if (rawBytes < LZ4_DECOMPRESS_ASYNC_MIN_BYTES) return undefined;
+    const predecoded: Predecoded = new Map();
+    return Promise.all(
+      found.map(async ({ h, payloadStart }) => {
+        try {
+          let payload: Buffer = view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
+          if (h.flags & FLAG_ENCRYPTED) payload = await this.nativeLog.openBatchAsync(view.buffer, payloadStart - BATCH_HEADER_SIZE, this.keys.readKey(h.keyRef, this.readKeyring));
+          predecoded.set(h.firstOffset, await decompressBatch(h.flags & FLAG_CODEC_MASK, payload, h.rawSize));
+        } catch {
+          // decoded again, with its position in the error, by the read itself
+        }
+      }),
+    ).then(() => predecoded);
   }
 
   /** Checks a read's arguments; resolves a time to the offset of the batch that may hold it. */
@@ -340,6 +384,19 @@ export class ShardLog {
 
   /** Reads up to the limits from an offset, or from the first record at or after a time. */
   read(from: ReadFrom, limits: ReadLimits = {}): ReadResult {
+    return this.readWith(from, limits, undefined);
+  }
+
+  /**
+   * `read`, with large runs of compressed batches decompressed off the JS thread and in parallel
+   * first: for readers of compressed logs (GetRecords, subscriptions) that can wait a moment.
+   */
+  async readAsync(from: ReadFrom, limits: ReadLimits = {}): Promise<ReadResult> {
+    const pending = this.predecode(from, limits);
+    return this.readWith(from, limits, pending === undefined ? undefined : await pending);
+  }
+
+  private readWith(from: ReadFrom, limits: ReadLimits, predecoded: Predecoded | undefined): ReadResult {
     const { maxRecords, maxBytes, offset, minTimestamp } = this.readStart(from, limits);
     const records: StoredRecord[] = [];
     let bytes = 0;
@@ -352,7 +409,7 @@ export class ShardLog {
       forEachBatch(view.buffer, (h, payloadStart) => {
         if (h.flags & FLAG_CONTROL) return;
         // Plain batches are read in place (zero-copy); others are decoded once per read call.
-        const decoded = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart) : undefined;
+        const decoded = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart, predecoded) : undefined;
         const cursor = decoded === undefined
           ? new RecordCursor(view.buffer, payloadStart, h.payloadSize, h.firstOffset, h.baseTimestamp)
           : new RecordCursor(decoded, 0, decoded.length, h.firstOffset, h.baseTimestamp);
@@ -424,10 +481,17 @@ export class ShardLog {
    * is taken without walking its records; a walk (lengths only) happens only where one is cut.
    * From a time: from the first record at or after it.
    */
-  readBatches(from: ReadFrom, limits: ReadLimits = {}): {
-    batches: { firstOffset: number; recordCount: number; baseTimestamp: number; payload: Buffer }[];
-    nextOffset: number;
-  } {
+  readBatches(from: ReadFrom, limits: ReadLimits = {}): PackedRead {
+    return this.readBatchesWith(from, limits, undefined);
+  }
+
+  /** `readBatches`, decompressing large runs of compressed batches off the JS thread first (see readAsync). */
+  async readBatchesAsync(from: ReadFrom, limits: ReadLimits = {}): Promise<PackedRead> {
+    const pending = this.predecode(from, limits);
+    return this.readBatchesWith(from, limits, pending === undefined ? undefined : await pending);
+  }
+
+  private readBatchesWith(from: ReadFrom, limits: ReadLimits, predecoded: Predecoded | undefined): PackedRead {
     const { maxRecords, maxBytes, offset, minTimestamp } = this.readStart(from, limits);
     // Record fields by plain indexed loads; the native side validated every record's lengths.
     const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
@@ -444,7 +508,7 @@ export class ShardLog {
         const batchEnd = h.firstOffset + h.recordCount;
         // Control batches hold no records; a batch wholly before `next` is not even decoded.
         if (h.flags & FLAG_CONTROL || batchEnd <= next) return;
-        const payload = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart) : view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
+        const payload = h.flags & (FLAG_CODEC_MASK | FLAG_ENCRYPTED) ? this.decode(view, h, payloadStart, predecoded) : view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
         const length = payload.length;
         let p = 0;
         let first = h.firstOffset;

@@ -285,12 +285,12 @@ export class StreamsEngine {
     const cutoff = this.now() - stream.retentionHours * HOUR;
     let result: { records: StoredRecord[]; nextOffset: number };
     try {
-      result = log.read({ offset: from }, limits);
+      result = await log.readAsync({ offset: from }, limits);
     } catch (e) {
       if (!(e instanceof OffsetOutOfRangeError)) throw e;
       from = log.startOffset;
       if (from >= end) return { records: [], nextOffset: from, endOffset: end };
-      result = log.read({ offset: from }, limits);
+      result = await log.readAsync({ offset: from }, limits);
     }
     let records = result.records;
     if (records.length && records[0]!.timestamp < cutoff) records = records.filter((r) => r.timestamp >= cutoff);

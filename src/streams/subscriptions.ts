@@ -7,7 +7,7 @@
 // the log's onAppend notification (no polling), so an append wakes the reader in the same
 // process turn. A quiet shard yields an empty batch every heartbeat; the tail ends after its
 // lifetime, at the end of a closed shard, on abort, or when ended by the registry.
-import type { ShardLog } from '../storage/shard-log.js';
+import type { PackedRead, ShardLog } from '../storage/shard-log.js';
 import type { StoredRecord } from '../storage/types.js';
 import type { StreamEntry } from './catalog.js';
 import type { ShardHandle } from './shard-handle.js';
@@ -84,7 +84,7 @@ export class SubscriptionRegistry {
 }
 
 /** Records of one stored batch in the packed layout, as ShardLog.readBatches returns them. */
-export type PackedBatch = ReturnType<ShardLog['readBatches']>['batches'][number];
+export type PackedBatch = PackedRead['batches'][number];
 
 export interface TailBatch {
   records: StoredRecord[];

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressSync } from 'lz4-napi';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import {
   B_OFF_CRC, B_OFF_FIRST_OFFSET, B_OFF_FLAGS, B_OFF_KEY_REF, B_OFF_MAX_TS, B_OFF_SIZE, BATCH_HEADER_SIZE, CODEC_LZ4, FLAG_ENCRYPTED, SEGMENT_HEADER_SIZE,
@@ -451,5 +451,70 @@ describe('producer-compressed batches', () => {
     await rejectsWith(log.appendPacked({ payload: raw.subarray(0, raw.length - 3), count: 10 }), 'MR_INVALID_ARGUMENT');
     await rejectsWith(log.appendPacked({ payload: raw, count: 9 }), 'MR_INVALID_ARGUMENT');
     expect(log.endOffset).toBe(0);
+  });
+});
+
+describe('reads that decode off the JS thread (readAsync, readBatchesAsync)', () => {
+  /** An lz4+aes log of `n` batches of 1,000 records: ~150 KB raw each, so a read spans the async threshold. */
+  async function bigLog(root: string, n: number) {
+    const ring = await keyring(root);
+    await ring.createKey({ alias: 'alias/big' });
+    const dir = join(root, 'log');
+    const log = await openLog(dir, { compression: 'lz4', encryption: { keyring: ring, keyId: 'alias/big' } });
+    const batches = Array.from({ length: n }, (_, i) => records(1000, `big${i}`, i === 1));
+    for (const b of batches) await log.append(b);
+    return { ring, dir, log, all: batches.flat() };
+  }
+
+  test('the same records as the inline read, from mid-batch offsets and within limits, decoded on the pool', async () => {
+    const { log, all } = await bigLog(tempDir(), 4);
+    const opens = vi.spyOn(log['nativeLog'], 'openBatchAsync');
+    for (const [offset, maxRecords, maxBytes] of [[0, 10_000, undefined], [1500, 2200, undefined], [999, 10_000, 200_000]] as const) {
+      const inline = log.read({ offset }, { maxRecords, maxBytes });
+      const async = await log.readAsync({ offset }, { maxRecords, maxBytes });
+      expect(async.nextOffset).toBe(inline.nextOffset);
+      expectRecords(async.records, inline.records.map((r) => ({ partitionKey: r.partitionKey, data: r.data, explicitHashKey: r.explicitHashKey })));
+      expectRecords(async.records, all.slice(offset, inline.nextOffset));
+      const packed = await log.readBatchesAsync({ offset }, { maxRecords, maxBytes });
+      const packedInline = log.readBatches({ offset }, { maxRecords, maxBytes });
+      expect(packed.nextOffset).toBe(packedInline.nextOffset);
+      expect(packed.batches.map((b) => [b.firstOffset, b.recordCount, Buffer.compare(b.payload, packedInline.batches.find((x) => x.firstOffset === b.firstOffset)!.payload)]))
+        .toEqual(packedInline.batches.map((b) => [b.firstOffset, b.recordCount, 0]));
+    }
+    // Every read above spanned at least two compressed batches (≥ 256 KiB raw): opened off the JS thread.
+    expect(opens).toHaveBeenCalled();
+  });
+
+  test('a small read decodes inline: no pool hop', async () => {
+    const { log, all } = await bigLog(tempDir(), 2);
+    const opens = vi.spyOn(log['nativeLog'], 'openBatchAsync');
+    expectRecords((await log.readAsync({ offset: 10 }, { maxRecords: 5 })).records, all.slice(10, 15));
+    expect(opens).not.toHaveBeenCalled();
+  });
+
+  test('a tampered batch among them fails typed with its position, as the inline read does', async () => {
+    const root = tempDir();
+    const { ring, dir, log } = await bigLog(root, 4);
+    await log.close();
+    const file = segmentFiles(dir)[0]!;
+    const b = batchesOf(file)[2]!;
+    const buf = readFileSync(file);
+    buf[b.pos + BATCH_HEADER_SIZE + 100] ^= 0x10;
+    fixCrc(buf, b.pos);
+    writeFileSync(file, buf);
+    const again = await openLog(dir, { keyring: ring });
+    const err = await rejectsWith(() => again.readAsync({ offset: 0 }), 'MR_CRYPTO');
+    expect((err as { details: { file: string; position: number } }).details).toMatchObject({ file, position: b.pos });
+    await rejectsWith(() => again.readBatchesAsync({ offset: 1000 }), 'MR_CRYPTO');
+    // The batches before it still read.
+    expect((await again.readAsync({ offset: 0 }, { maxRecords: 2000 })).records).toHaveLength(2000);
+  });
+
+  test('openBatchAsync: the wrong key rejects typed; a position outside the view throws', async () => {
+    const { dir, log } = await bigLog(tempDir(), 1);
+    const view = log['nativeLog'].read(0, 1000, 1 << 30)!;
+    await rejectsWith(log['nativeLog'].openBatchAsync(view.buffer, 0, randomBytes(32)), 'MR_CRYPTO');
+    await rejectsWith(() => log['nativeLog'].openBatchAsync(view.buffer, view.buffer.length, randomBytes(32)), 'MR_INVALID_ARGUMENT');
+    expect(segmentFiles(dir)).toHaveLength(1);
   });
 });

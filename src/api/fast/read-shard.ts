@@ -7,6 +7,7 @@
 // the TCP face does to its sockets.
 import { OffsetOutOfRangeError, InvalidArgumentError } from '../../errors.js';
 import type { StoredRecord } from '../../storage/types.js';
+import type { PackedRead } from '../../storage/shard-log.js';
 import type { StreamEntry } from '../../streams/catalog.js';
 import type { StreamsEngine } from '../../streams/engine.js';
 import type { ShardHandle } from '../../streams/shard-handle.js';
@@ -76,14 +77,14 @@ export async function readPacked(
   const end = handle.entry.endOffset ?? log.endOffset;
   let from = Math.max(offset, log.startOffset);
   if (from >= end) return { records: [], batches: [], nextOffset: Math.max(offset, from), endOffset: end };
-  let result: ReturnType<typeof log.readBatches>;
+  let result: PackedRead;
   try {
-    result = log.readBatches({ offset: from }, limits);
+    result = await log.readBatchesAsync({ offset: from }, limits);
   } catch (e) {
     if (!(e instanceof OffsetOutOfRangeError)) throw e;
     from = log.startOffset;
     if (from >= end) return { records: [], batches: [], nextOffset: from, endOffset: end };
-    result = log.readBatches({ offset: from }, limits);
+    result = await log.readBatchesAsync({ offset: from }, limits);
   }
   const cutoff = engine.now() - stream.retentionHours * HOUR;
   let batches = result.batches;

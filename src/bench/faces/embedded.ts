@@ -6,8 +6,6 @@ import type { FastRecord } from '../../api/fast/put-batch.js';
 import type { PutRecordsRequestEntry } from '../../api/kinesis/shapes.js';
 import { compressionTags, pause, putRecordsOutcome, type AtRest, type BenchFace } from './face.js';
 
-/** An empty GetRecords is retried after this long: short, since the reader is in-process. */
-const IDLE_POLL_MS = 1;
 
 async function createStream(mr: Millrace, stream: string, shards: number, at: AtRest): Promise<string[]> {
   await mr.kinesis.createStream({ StreamName: stream, ShardCount: shards, Tags: compressionTags(at.compression) });
@@ -22,20 +20,45 @@ interface KinesisBatch {
 }
 
 export function embeddedFace(mr: Millrace): BenchFace<KinesisBatch> {
+  const consumerArns = new Map<string, Promise<string>>();
+  const registered = (stream: string, consumer: number): Promise<string> => {
+    const key = `${stream}/${consumer}`;
+    let arn = consumerArns.get(key);
+    if (!arn) {
+      arn = (async () => {
+        const { StreamDescriptionSummary } = await mr.kinesis.describeStreamSummary({ StreamName: stream });
+        const out = await mr.kinesis.registerStreamConsumer({ StreamARN: StreamDescriptionSummary.StreamARN, ConsumerName: `bench-consumer-${consumer}` });
+        const ConsumerARN = out.Consumer.ConsumerARN;
+        // CREATING until the engine's consumer delay has passed (0 by default: the next tick).
+        while ((await mr.kinesis.describeStreamConsumer({ ConsumerARN })).ConsumerDescription.ConsumerStatus !== 'ACTIVE') await pause(5);
+        return ConsumerARN;
+      })();
+      consumerArns.set(key, arn);
+    }
+    return arn;
+  };
   return {
     name: 'embedded',
     createStream: (stream, shards, at) => createStream(mr, stream, shards, at),
     prepare: (stream, datas, keys) => ({ StreamName: stream, Records: datas.map((Data, i) => ({ Data, PartitionKey: keys[i]! })) }),
     put: async (request) => putRecordsOutcome(await mr.kinesis.putRecords(request)),
-    async consume(stream, shardId, _consumer, onData, onError, signal) {
-      let iterator: string | undefined = (await mr.kinesis.getShardIterator({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
-      while (iterator && !signal.aborted) {
+    // SubscribeToShard, as a Kinesis consumer with enhanced fan-out would: records are pushed as
+    // they are appended, so the measured latency is the API's delivery, not a polling interval.
+    // Each bench consumer registers once; a subscription that ends (5-minute lifetime) is renewed
+    // from its ContinuationSequenceNumber.
+    async consume(stream, shardId, consumer, onData, onError, signal) {
+      const ConsumerARN = await registered(stream, consumer);
+      let position: { Type: 'TRIM_HORIZON' } | { Type: 'AFTER_SEQUENCE_NUMBER'; SequenceNumber: string } = { Type: 'TRIM_HORIZON' };
+      while (!signal.aborted) {
         try {
-          const out = await mr.kinesis.getRecords({ ShardIterator: iterator, Limit: 10_000 });
-          iterator = out.NextShardIterator;
-          if (out.Records.length > 0) onData(out.Records.map((r) => r.Data));
-          else await pause(IDLE_POLL_MS, signal);
+          const { EventStream } = await mr.kinesis.subscribeToShard({ ConsumerARN, ShardId: shardId, StartingPosition: position }, { abortSignal: signal });
+          for await (const { SubscribeToShardEvent: event } of EventStream) {
+            if (event.Records.length > 0) onData(event.Records.map((r) => r.Data));
+            if (event.ChildShards !== undefined && event.ContinuationSequenceNumber === undefined) return;
+            if (event.ContinuationSequenceNumber) position = { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: event.ContinuationSequenceNumber };
+          }
         } catch (err) {
+          if (signal.aborted) break;
           onError(err);
           await pause(10, signal);
         }

@@ -106,6 +106,15 @@ export class RecordCursor {
     return this.buf.subarray(s, s + this.dataLen);
   }
 
+  /**
+   * The data as a plain Uint8Array view (AWS's shape for a record's Data): no Buffer subclass to
+   * construct, a third of `data()`'s cost per record.
+   */
+  dataView(): Uint8Array {
+    const b = this.buf;
+    return new Uint8Array(b.buffer, b.byteOffset + this.keyStart + this.keyLen, this.dataLen);
+  }
+
   partitionKey(): string {
     return this.buf.toString('utf8', this.keyStart, this.keyStart + this.keyLen);
   }

@@ -106,6 +106,11 @@ export class ShardLog {
   private lastTimestamp: number;
   private readonly listeners = new Set<(result: AppendResult) => void>();
   private codec: CodecId;
+  /**
+   * The log may hold compressed batches: its codec is or was LZ4, a producer handed one in, or a
+   * read met one (a log reopened without compression). Until then reads skip the look-ahead.
+   */
+  private mayHoldCompressed = false;
   private target: LogEncryption | null;
   /** Unwraps data keys for reads: options.keyring, else the latest encryption keyring. */
   private readKeyring: Keyring | undefined;
@@ -127,6 +132,7 @@ export class ShardLog {
   ) {
     this.lastTimestamp = nativeLog.stats().lastTimestamp ?? 0;
     this.codec = options.codec;
+    this.mayHoldCompressed = options.codec !== CODEC_NONE;
     this.target = options.encryption;
     this.readKeyring = options.keyring ?? options.encryption?.keyring;
   }
@@ -181,6 +187,7 @@ export class ShardLog {
   setCompression(compression: Compression): void {
     this.assertOpen();
     this.codec = checkCompression(compression);
+    if (this.codec !== CODEC_NONE) this.mayHoldCompressed = true;
   }
 
   /**
@@ -252,6 +259,7 @@ export class ShardLog {
     const requested = batch.timestamp === undefined ? undefined : checkTimestamp('timestamp', batch.timestamp);
     // Settings as of the call: a later setCompression/setEncryption does not reach back.
     const target = this.target;
+    if (flags !== CODEC_NONE) this.mayHoldCompressed = true;
     const prepared = this.prepare(batch.payload, count, flags, rawSize, this.codec);
     if (this.queued === 0 && !(prepared instanceof Promise)) {
       const run = target === null ? undefined : this.keys.current(target);
@@ -323,6 +331,7 @@ export class ShardLog {
   private decode(view: NativeReadView, h: BatchHeader, payloadStart: number, predecoded?: Predecoded): Buffer {
     const ready = predecoded?.get(h.firstOffset);
     if (ready !== undefined) return ready;
+    if (h.flags & FLAG_CODEC_MASK) this.mayHoldCompressed = true;
     const headerAt = payloadStart - BATCH_HEADER_SIZE;
     const where = { file: view.file, position: view.position + headerAt };
     let payload: Buffer = view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
@@ -342,6 +351,7 @@ export class ShardLog {
    * with its position.
    */
   private predecode(from: ReadFrom, limits: ReadLimits): Promise<Predecoded> | undefined {
+    if (!this.mayHoldCompressed) return undefined;
     const { maxRecords, maxBytes, offset } = this.readStart(from, limits);
     const view = this.nativeLog.read(offset, maxRecords, maxBytes);
     if (view === null) return undefined;

@@ -5,16 +5,14 @@
 // With `packed: true` the records come as the stored batches' packed bytes instead (ShardLog.
 // readBatches): no object per record, for callers that pass records on in the packed layout, as
 // the TCP face does to its sockets.
-import { OffsetOutOfRangeError, InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { StoredRecord } from '../../storage/types.js';
-import type { PackedRead } from '../../storage/shard-log.js';
 import type { StreamEntry } from '../../streams/catalog.js';
 import type { StreamsEngine } from '../../streams/engine.js';
 import type { ShardHandle } from '../../streams/shard-handle.js';
 import type { PackedBatch } from '../../streams/subscriptions.js';
+import { readPacked } from '../../streams/packed-read.js';
 import { liveStreamByName, shardOf } from './common.js';
-
-const HOUR = 3_600_000;
 
 export interface FastReadOptions {
   /** Offset to start at (default: the oldest retained record). */
@@ -57,57 +55,4 @@ export async function readShard(engine: StreamsEngine, streamName: string, shard
     atShardEnd: shard.endOffset !== undefined && res.nextOffset >= shard.endOffset,
     sequenceNumber: (o) => seq.forOffset(o),
   };
-}
-
-/**
- * engine.read's rules over ShardLog.readBatches: from the oldest record still stored when `offset`
- * was trimmed away, and nothing older than the stream's retention period even while its segment
- * still exists.
- */
-export async function readPacked(
-  engine: StreamsEngine,
-  stream: StreamEntry,
-  handle: ShardHandle,
-  offset: number,
-  limits: { maxRecords: number; maxBytes: number },
-): Promise<{ records: StoredRecord[]; batches: FastBatch[]; nextOffset: number; endOffset: number }> {
-  engine.assertOpen();
-  engine.checkKey(stream);
-  const log = handle.log ?? (await handle.open());
-  const end = handle.entry.endOffset ?? log.endOffset;
-  let from = Math.max(offset, log.startOffset);
-  if (from >= end) return { records: [], batches: [], nextOffset: Math.max(offset, from), endOffset: end };
-  let result: PackedRead;
-  try {
-    result = await log.readBatchesAsync({ offset: from }, limits);
-  } catch (e) {
-    if (!(e instanceof OffsetOutOfRangeError)) throw e;
-    from = log.startOffset;
-    if (from >= end) return { records: [], batches: [], nextOffset: from, endOffset: end };
-    result = await log.readBatchesAsync({ offset: from }, limits);
-  }
-  const cutoff = engine.now() - stream.retentionHours * HOUR;
-  let batches = result.batches;
-  if (batches.length && batches[0]!.baseTimestamp < cutoff) batches = dropExpired(batches, cutoff);
-  return { records: [], batches, nextOffset: result.nextOffset, endOffset: end };
-}
-
-function u32(b: Buffer, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
-}
-
-/** Drops records older than `cutoff` from the front of each batch (arrival times rise batch by batch). */
-function dropExpired(batches: FastBatch[], cutoff: number): FastBatch[] {
-  const out: FastBatch[] = [];
-  for (const b of batches) {
-    let p = 0;
-    let skipped = 0;
-    while (skipped < b.recordCount && b.baseTimestamp + u32(b.payload, p + 4) < cutoff) {
-      p += u32(b.payload, p);
-      skipped++;
-    }
-    if (skipped === 0) out.push(b);
-    else if (skipped < b.recordCount) out.push({ firstOffset: b.firstOffset + skipped, recordCount: b.recordCount - skipped, baseTimestamp: b.baseTimestamp, payload: b.payload.subarray(p) });
-  }
-  return out;
 }

@@ -5,9 +5,9 @@
 // read-shard.ts) and an empty `records`: no object per record.
 import { InvalidArgumentError } from '../../errors.js';
 import type { StreamsEngine } from '../../streams/engine.js';
+import { readPacked } from '../../streams/packed-read.js';
 import { ShardTail, type TailBatch } from '../../streams/subscriptions.js';
 import { liveStreamByName, shardOf } from './common.js';
-import { readPacked } from './read-shard.js';
 
 export interface TailOptions {
   /** Offset to start at (default: the end, i.e. only new records). */

@@ -6,7 +6,8 @@ import { validateInput, STREAM_ARN, STREAM_ID } from '../validate.js';
 import { childShards, fail } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
-import { byteSize, toKinesisRecords } from './records.js';
+import { readPacked } from '../../streams/packed-read.js';
+import { kinesisRecordsOf } from './records.js';
 import type { GetRecordsInput, GetRecordsOutput } from './shapes.js';
 
 export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -43,16 +44,14 @@ export async function getRecords(ctx: KinesisContext, input: GetRecordsInput): P
     fail('ProvisionedThroughputExceededException', msg.readRateExceeded(shard.index, stream.name, engine.account));
   }
 
-  const res = await engine.read(stream, handle, pos.offset, { maxRecords: req.Limit ?? 10000, maxBytes: MAX_GET_RECORDS_BYTES });
-  const bytes = byteSize(res.records);
+  // Packed batches, then AWS's records straight from them. 10 MiB counts packed bytes (data, keys
+  // and record headers), a little stricter than data alone.
+  const res = await readPacked(engine, stream, handle, pos.offset, { maxRecords: req.Limit ?? 10000, maxBytes: MAX_GET_RECORDS_BYTES });
+  const { records, bytes, lastTimestamp } = kinesisRecordsOf(stream, handle.sequencer, res.batches);
   throttle?.chargeRead(bytes);
 
-  const last = res.records[res.records.length - 1];
-  const behind = res.nextOffset >= res.endOffset || !last ? 0 : Math.max(0, now - last.timestamp);
-  const out: GetRecordsOutput = {
-    Records: toKinesisRecords(stream, handle.sequencer, res.records),
-    MillisBehindLatest: behind,
-  };
+  const behind = res.nextOffset >= res.endOffset || records.length === 0 ? 0 : Math.max(0, now - lastTimestamp);
+  const out: GetRecordsOutput = { Records: records, MillisBehindLatest: behind };
   if (shard.endOffset !== undefined && res.nextOffset >= shard.endOffset) {
     out.ChildShards = childShards(stream, shard);
   } else {
@@ -60,10 +59,10 @@ export async function getRecords(ctx: KinesisContext, input: GetRecordsInput): P
   }
 
   metrics.add('GetRecords.Success');
-  metrics.add('GetRecords.Records', res.records.length);
+  metrics.add('GetRecords.Records', records.length);
   metrics.add('GetRecords.Bytes', bytes);
-  metrics.addShard(handle.shardId, 'OutgoingRecords', res.records.length);
+  metrics.addShard(handle.shardId, 'OutgoingRecords', records.length);
   metrics.addShard(handle.shardId, 'OutgoingBytes', bytes);
-  metrics.iteratorAge(handle.shardId, last ? Math.max(0, now - last.timestamp) : 0);
+  metrics.iteratorAge(handle.shardId, records.length ? Math.max(0, now - lastTimestamp) : 0);
   return out;
 }

@@ -1,29 +1,45 @@
-// Stored records in AWS's shape, shared by GetRecords and SubscribeToShard. `Data` is the log's
-// zero-copy view (a Buffer, hence a Uint8Array): valid as long as the caller holds it.
+// Stored records in AWS's shape, shared by GetRecords and SubscribeToShard. `Data` is a zero-copy
+// Uint8Array view of the log (or of a decoded batch), valid as long as the caller holds it.
+import { RecordCursor } from '../../core/record-pack.js';
 import type { ShardSequencer } from '../../core/sequence-number.js';
-import type { StoredRecord } from '../../storage/types.js';
 import type { StreamEntry } from '../../streams/catalog.js';
+import type { PackedBatch } from '../../streams/subscriptions.js';
 import type { KinesisRecord } from './shapes.js';
 
-export function toKinesisRecords(stream: StreamEntry, seq: ShardSequencer, records: readonly StoredRecord[]): KinesisRecord[] {
-  const encrypted = stream.encryptionType === 'KMS';
-  const out: KinesisRecord[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const k: KinesisRecord = {
-      SequenceNumber: seq.forOffset(r.offset),
-      ApproximateArrivalTimestamp: new Date(r.timestamp),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-    };
-    if (encrypted) k.EncryptionType = 'KMS';
-    out[i] = k;
-  }
-  return out;
+export interface BuiltRecords {
+  records: KinesisRecord[];
+  /** Data bytes, for metrics and the read throttle. */
+  bytes: number;
+  /** Arrival time of the last record (0 when none), for MillisBehindLatest. */
+  lastTimestamp: number;
 }
 
-export function byteSize(records: readonly StoredRecord[]): number {
-  let n = 0;
-  for (const r of records) n += r.data.byteLength;
-  return n;
+/**
+ * Records in AWS's shape straight from packed batches (a cursor per batch, no intermediate record
+ * object): the read path of GetRecords and SubscribeToShard.
+ */
+export function kinesisRecordsOf(stream: StreamEntry, seq: ShardSequencer, batches: readonly PackedBatch[]): BuiltRecords {
+  const encrypted = stream.encryptionType === 'KMS';
+  let count = 0;
+  for (const b of batches) count += b.recordCount;
+  const records: KinesisRecord[] = new Array(count);
+  let bytes = 0;
+  let lastTimestamp = 0;
+  let i = 0;
+  for (const b of batches) {
+    const c = new RecordCursor(b.payload, 0, b.payload.length, b.firstOffset, b.baseTimestamp);
+    while (c.next()) {
+      const k: KinesisRecord = {
+        SequenceNumber: seq.forOffset(c.offset),
+        ApproximateArrivalTimestamp: new Date(c.timestamp),
+        Data: c.dataView(),
+        PartitionKey: c.partitionKey(),
+      };
+      if (encrypted) k.EncryptionType = 'KMS';
+      records[i++] = k;
+      bytes += c.dataLength;
+      lastTimestamp = c.timestamp;
+    }
+  }
+  return { records, bytes, lastTimestamp };
 }

@@ -5,13 +5,14 @@
 // ChildShards), when the consumer or stream goes away, or on ctx.signal. Breaking out of the
 // for-await loop ends it too.
 // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_SubscribeToShard.html
+import { readPacked } from '../../streams/packed-read.js';
 import { ShardTail, type TailBatch } from '../../streams/subscriptions.js';
 import { validateInput, CONSUMER_ARN, SEQUENCE_NUMBER, SHARD_ID, STREAM_ID } from '../validate.js';
 import { childShards, fail, findConsumer, shardById } from './common.js';
 import type { KinesisContext } from './context.js';
 import { MAX_GET_RECORDS_BYTES } from './get-records.js';
 import { msg } from './messages.js';
-import { byteSize, toKinesisRecords } from './records.js';
+import { kinesisRecordsOf } from './records.js';
 import {
   SHARD_ITERATOR_TYPES,
   type SubscribeToShardEventStreamMember,
@@ -65,7 +66,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeToSh
     stream,
     handle,
     start,
-    { read: (offset) => engine.read(stream, handle, offset, { maxRecords: 10000, maxBytes: MAX_GET_RECORDS_BYTES }) },
+    { read: (offset) => readPacked(engine, stream, handle, offset, { maxRecords: 10000, maxBytes: MAX_GET_RECORDS_BYTES }) },
     { lifetimeMs: engine.options.subscriptionLifetimeMs, heartbeatMs: engine.options.subscriptionHeartbeatMs, signal: ctx.signal },
   );
   // Re-checked after the awaits above: the first subscriber to get here wins.
@@ -80,18 +81,17 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeToSh
 
   const toEvent = (batch: TailBatch): SubscribeToShardEventStreamMember => {
     const now = engine.now();
-    const last = batch.records[batch.records.length - 1];
-    const behind = batch.nextOffset >= batch.endOffset || !last ? 0 : Math.max(0, now - last.timestamp);
-    const bytes = byteSize(batch.records);
+    const { records, bytes, lastTimestamp } = kinesisRecordsOf(stream, handle.sequencer, batch.batches ?? []);
+    const behind = batch.nextOffset >= batch.endOffset || records.length === 0 ? 0 : Math.max(0, now - lastTimestamp);
     metrics.add('SubscribeToShardEvent.Success');
-    metrics.add('SubscribeToShardEvent.Records', batch.records.length);
+    metrics.add('SubscribeToShardEvent.Records', records.length);
     metrics.add('SubscribeToShardEvent.Bytes', bytes);
-    metrics.addShard(handle.shardId, 'OutgoingRecords', batch.records.length);
+    metrics.addShard(handle.shardId, 'OutgoingRecords', records.length);
     metrics.addShard(handle.shardId, 'OutgoingBytes', bytes);
     metrics.gauge('SubscribeToShardEvent.MillisBehindLatest', behind);
     return {
       SubscribeToShardEvent: {
-        Records: toKinesisRecords(stream, handle.sequencer, batch.records),
+        Records: records,
         ContinuationSequenceNumber: batch.atShardEnd ? undefined : handle.sequencer.at(batch.nextOffset),
         MillisBehindLatest: behind,
         ...(batch.atShardEnd ? { ChildShards: childShards(stream, shard) } : {}),

@@ -43,6 +43,14 @@ export interface FrameHeader {
 export interface Frame extends FrameHeader {
   /** A view of the received bytes when the frame arrived whole in one chunk, else its own buffer. */
   body: Buffer;
+  /** The pool buffer `body` views, when it came from the decoder's bodyPool (the receiver may give it back). */
+  pooled?: Buffer;
+}
+
+/** Where a decoder takes buffers for split bodies (src/streams/buffer-pool.ts has one). */
+export interface BodyPool {
+  /** A buffer of at least `size` bytes that no one else holds. */
+  acquire(size: number): Buffer;
 }
 
 export interface FrameDecoderOptions {
@@ -57,7 +65,18 @@ export interface FrameDecoderOptions {
    * default (false): a client announcing large frames must not pin their size.
    */
   wholeBodies?: boolean;
+  /**
+   * Split bodies of at most POOLED_BODY_MAX_BYTES are taken whole from this pool as their first
+   * bytes arrive: one buffer and one copy per frame, and buffers that come back instead of new
+   * external memory for the GC to track. The receiver returns `frame.pooled` once nothing holds
+   * the body; a frame it does not return is simply left to the GC. A peer can pin at most that
+   * much per connection by announcing a frame it does not send.
+   */
+  bodyPool?: BodyPool;
 }
+
+/** Largest split body taken from the body pool; larger ones grow by doubling as they arrive. */
+export const POOLED_BODY_MAX_BYTES = 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 const INITIAL_BODY_BYTES = 64 * 1024;
@@ -83,6 +102,7 @@ export class FrameDecoder {
   #maxFrameBytes: number;
   #version: number;
   readonly #wholeBodies: boolean;
+  readonly #bodyPool: BodyPool | undefined;
   readonly #head = Buffer.alloc(FRAME_HEADER_SIZE);
   #headFill = 0;
   /** The frame whose body is still arriving, its announced length, and what arrived of it. */
@@ -90,12 +110,15 @@ export class FrameDecoder {
   #bodyLength = 0;
   #body: Buffer | null = null;
   #bodyFill = 0;
+  /** The pool buffer of the body being filled, if it came from the pool. */
+  #pooled: Buffer | undefined;
   #failed: ProtocolError | null = null;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = checkLimit(options.maxFrameBytes ?? PREAMBLE_MAX_FRAME_BYTES);
     this.#version = options.version ?? PROTOCOL_VERSION;
     this.#wholeBodies = options.wholeBodies ?? false;
+    this.#bodyPool = options.bodyPool;
   }
 
   get maxFrameBytes(): number {
@@ -154,7 +177,12 @@ export class FrameDecoder {
         } else {
           this.#append(chunk, pos, pos + n);
           if (this.#bodyFill === this.#bodyLength) {
-            partial.body = this.#body!; // exactly bodyLength long: #append caps its growth there
+            // Exactly bodyLength long (#append caps its growth there), or a view of a pool buffer.
+            partial.body = this.#body!.length === this.#bodyLength ? this.#body! : this.#body!.subarray(0, this.#bodyLength);
+            if (this.#pooled) {
+              partial.pooled = this.#pooled;
+              this.#pooled = undefined;
+            }
             done = true;
           }
         }
@@ -207,7 +235,9 @@ export class FrameDecoder {
   #append(chunk: Buffer, from: number, to: number): void {
     const need = this.#bodyFill + (to - from);
     let body = this.#body;
-    if (!body || need > body.length) {
+    if (!body && this.#bodyPool && this.#bodyLength <= POOLED_BODY_MAX_BYTES) {
+      this.#body = body = this.#pooled = this.#bodyPool.acquire(this.#bodyLength);
+    } else if (!body || need > body.length) {
       const size = this.#wholeBodies ? this.#bodyLength : Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2));
       const grown = Buffer.allocUnsafe(size);
       if (body) body.copy(grown, 0, 0, this.#bodyFill);

@@ -3,7 +3,7 @@ import { CommandId } from '../../src/protocol/commands.js';
 import { FRAME_HEADER_SIZE, FrameKind, MAX_FRAME_BYTES_CEILING, PREAMBLE_MAX_FRAME_BYTES } from '../../src/protocol/constants.js';
 import { WireErrorCode } from '../../src/protocol/error-codes.js';
 import { ProtocolError } from '../../src/protocol/errors.js';
-import { encodeFrame, FrameDecoder, type Frame } from '../../src/protocol/framing.js';
+import { encodeFrame, FrameDecoder, POOLED_BODY_MAX_BYTES, type Frame } from '../../src/protocol/framing.js';
 import { decodeRequest, encodeRequest, FrameWriter } from '../../src/protocol/messages.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { requestSamples } from './samples.js';
@@ -221,6 +221,34 @@ describe('FrameDecoder', () => {
     d.push(frame.subarray(0, 16));
     const rest = Buffer.from(frame.subarray(16));
     expect(d.push(rest)[0]!.body.buffer).toBe(rest.buffer);
+  });
+
+  it('with a body pool, takes a split body whole from the pool and names the buffer in frame.pooled', () => {
+    const given: Buffer[] = [];
+    const pool = { acquire: (size: number) => { const b = Buffer.alloc(size + 4096, 0xee); given.push(b); return b; } };
+    const d = new FrameDecoder({ maxFrameBytes: 4 << 20, bodyPool: pool });
+    const body = Buffer.alloc(200_000);
+    for (let i = 0; i < body.length; i++) body[i] = i % 251;
+    const frame = encodeFrame(header({ requestId: 7 }), body);
+    expect(d.push(frame.subarray(0, 70_000))).toEqual([]);
+    expect(given).toHaveLength(1);
+    expect(d.push(frame.subarray(70_000, 140_000))).toEqual([]);
+    const [f] = d.push(frame.subarray(140_000));
+    expect(given).toHaveLength(1);  // one buffer for the whole body, never grown
+    expect(f!.pooled).toBe(given[0]);
+    expect(f!.body.buffer).toBe(given[0]!.buffer);
+    expect(f!.body.length).toBe(body.length);  // a view of exactly the body, not of the pool buffer's spare room
+    expect(f!.body.equals(body)).toBe(true);
+    // Frames that arrive whole stay views of their chunk; bodies past the pooled maximum grow as before.
+    const small = encodeFrame(header({ requestId: 8 }), Buffer.alloc(100, 1));
+    expect(d.push(small)[0]!.pooled).toBeUndefined();
+    const huge = encodeFrame(header({ requestId: 9 }), Buffer.alloc(POOLED_BODY_MAX_BYTES + 1, 2));
+    expect(d.push(huge.subarray(0, 1000))).toEqual([]);
+    expect(d.bufferedBytes).toBe(64 * 1024);
+    const [h] = d.push(huge.subarray(1000));
+    expect(h!.pooled).toBeUndefined();
+    expect(h!.body.equals(Buffer.alloc(POOLED_BODY_MAX_BYTES + 1, 2))).toBe(true);
+    expect(given).toHaveLength(1);
   });
 
   it('reads header fields exactly', () => {

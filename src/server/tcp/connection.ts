@@ -35,6 +35,7 @@ import type { CheckpointStore } from './checkpoints.js';
 import { handlers, type HandledCommand } from './handlers/index.js';
 import type { HandlerContext } from './handlers/context.js';
 import type { Logger, TcpEngine, TcpLimits } from './options.js';
+import type { BufferPool } from '../../streams/buffer-pool.js';
 import { Outbox } from './outbox.js';
 import { SubscriptionSet } from './subscriptions.js';
 import { toWireError } from './wire-errors.js';
@@ -55,6 +56,11 @@ export interface ConnectionHost {
   readonly credentials: ReadonlyMap<string, string>;
   readonly serverName: string;
   readonly logger: Logger;
+  /**
+   * Buffers for request bodies split across socket reads. PutBatch bodies come back once the put
+   * settles: its appends have written them (or copied them per shard) by then.
+   */
+  readonly bodyPool: BufferPool;
   /** Request bytes being processed across all connections. */
   inFlightBytes: number;
   /** A connection waits for the server's total to fall. */
@@ -69,7 +75,7 @@ export interface ConnectionHost {
 export class Connection {
   readonly socket: Socket;
   readonly #host: ConnectionHost;
-  readonly #decoder = new FrameDecoder();
+  readonly #decoder: FrameDecoder;
   readonly outbox: Outbox;
   readonly #abort = new AbortController();
   readonly #nonce = newNonce();
@@ -93,6 +99,7 @@ export class Connection {
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
     this.#host = host;
+    this.#decoder = new FrameDecoder({ bodyPool: host.bodyPool });
     this.outbox = new Outbox(
       socket,
       (err) => {
@@ -216,6 +223,10 @@ export class Connection {
         this.#reserved += reserve;
         return this.#run(req.command, req.requestId, frame.body.length, () => handlers.GetBatch(this.#context(), req.body), reserve);
       }
+      case 'PutBatch': {
+        const pooled = frame.pooled;
+        return this.#run(req.command, req.requestId, frame.body.length, () => handlers.PutBatch(this.#context(), req.body), 0, pooled && (() => this.#host.bodyPool.release(pooled)));
+      }
       default:
         return this.#run(req.command, req.requestId, frame.body.length, () =>
           (handlers[req.command as HandledCommand] as (ctx: HandlerContext, body: unknown) => Promise<unknown>)(this.#context(), req.body),
@@ -228,8 +239,8 @@ export class Connection {
     return (this.#ctx ??= { mr: host.mr, limits: host.limits, checkpoints: host.checkpoints, peerMaxFrameBytes: this.#peerMaxFrameBytes, signal: this.#abort.signal });
   }
 
-  /** Runs a request: counted in flight until its response is queued. */
-  #run(command: CallName, requestId: number, bytes: number, call: () => Promise<unknown>, reserved = 0): void {
+  /** Runs a request: counted in flight until its response is queued; `settled` runs once it has. */
+  #run(command: CallName, requestId: number, bytes: number, call: () => Promise<unknown>, reserved = 0, settled?: () => void): void {
     const host = this.#host;
     this.#inFlight.add(requestId);
     host.inFlightBytes += bytes;
@@ -256,6 +267,7 @@ export class Connection {
         },
       )
       .finally(() => {
+        settled?.();
         this.#inFlight.delete(requestId);
         host.inFlightBytes -= bytes;
         this.#reserved -= reserved;

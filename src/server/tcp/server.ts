@@ -8,6 +8,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { FrameWriter, WireErrorCode } from '../../protocol/index.js';
+import { BufferPool } from '../../streams/buffer-pool.js';
 import { CheckpointStore } from './checkpoints.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { DEFAULT_TCP_PORT, resolveLimits, type Logger, type TcpLimits, type TcpServerOptions } from './options.js';
@@ -56,6 +57,7 @@ export function createTcpServer(options: TcpServerOptions): TcpServer {
     credentials: new Map((options.credentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey])),
     serverName: options.serverName ?? 'millrace',
     logger,
+    bodyPool: new BufferPool(64, 64 * 1024 * 1024),
     inFlightBytes: 0,
     blockOnServer(c) {
       blocked.add(c);

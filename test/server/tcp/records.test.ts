@@ -78,6 +78,34 @@ describe('PutBatch', () => {
     }
   });
 
+  it('frames split across socket reads (pooled buffers, given back after the put) store every byte as sent, on one shard and several', async () => {
+    s = await startServer();
+    client = await connect({ port: s.port });
+    // 150 KB batches: each arrives in several socket reads, so its body comes from the body pool and
+    // goes back after the put; many in flight, so buffers are reused while other puts are writing.
+    const batch = (b: number) => Array.from({ length: 1000 }, (_, i) => ({ partitionKey: `p${i}`, data: `${b}:${i}:`.padEnd(150, String.fromCharCode(97 + ((b + i) % 26))) }));
+    for (const shardCount of [1, 3]) {
+      const name = `pooled-${shardCount}`;
+      await client.createStream(name, { shardCount });
+      const puts = await Promise.all(Array.from({ length: 24 }, (_, b) => client!.putRecords(name, batch(b))));
+      const want = new Set(puts.flatMap((_, b) => batch(b).map((r) => r.data)));
+      const got: string[] = [];
+      const shards = (await client.listShards(name)).shards.map((x) => x.shardId);
+      for (const shardId of shards) {
+        let offset = 0;
+        for (;;) {
+          const res = await client.getBatch(name, shardId, { position: { type: 'AT_OFFSET', offset }, maxRecords: 10_000 });
+          const recs = [...recordsOf(res.batches)];
+          if (recs.length === 0) break;
+          for (const r of recs) got.push(r.data.toString());
+          offset = res.nextOffset;
+        }
+      }
+      expect(got).toHaveLength(24_000);
+      expect(new Set(got)).toEqual(want);
+    }
+  });
+
   it('refuses a malformed targeted batch without storing any of it', async () => {
     s = await startServer();
     client = await connect({ port: s.port });

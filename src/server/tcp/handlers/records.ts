@@ -19,8 +19,9 @@ export const putBatch: Handler<PutBatchRequest, PutBatchResponse> = async (ctx, 
   if (req.codec !== 0) throw new MillraceError(ErrorCodes.MR_FEATURE_NOT_NEGOTIATED, 'LZ4 batches need the LZ4 feature, which this server does not grant');
   if (req.shardId) await checkShardTarget(ctx, req.streamName, req.shardId, req.payload, req.recordCount);
   const stampedAt = Date.now();
-  // The frame's payload as received: records bound for one shard are stored from it without a copy
-  // (the frame is not reused, and this await keeps it alive until the write is done).
+  // The frame's payload as received: records bound for one shard are stored from it without a copy.
+  // putPacked settles only once every append has (allSettled), and the connection gives a pooled
+  // frame buffer back only after that, so the bytes stay put until written.
   const out = await ctx.mr.fast.putPacked(req.streamName, req.payload, req.recordCount);
   const results = out.shards.map((s) => ({ shardId: s.shardId, status: 0, firstOffset: s.firstOffset, recordCount: s.count, timestampMs: stampedAt, message: '' }));
   let assignment: Uint16Array | null = null;

@@ -6,6 +6,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { malformed } from './errors.js';
 
 const TWO_32 = 2 ** 32;
+/** Typed arrays are in the host's byte order; the wire's is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const MAX_U64_HI = 0x1fffff; // hi word of Number.MAX_SAFE_INTEGER
 const U64_MASK = (1n << 64n) - 1n;
 const U128_LIMIT = 1n << 128n;
@@ -192,6 +194,15 @@ export class Writer {
 
   u32(v: number): void {
     this.pos = this.buf.writeUInt32LE(v, this.pos);
+  }
+
+  /** Each element as a u16, no length prefix: one copy on a little-endian host (a PutBatch's assignment). */
+  u16s(a: Uint16Array): void {
+    if (!LITTLE_ENDIAN) {
+      for (let i = 0; i < a.length; i++) this.u16(a[i]!);
+      return;
+    }
+    this.#copy(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   }
 
   u64(v: number): void {

@@ -75,8 +75,8 @@ export interface FrameDecoderOptions {
   bodyPool?: BodyPool;
 }
 
-/** Largest split body taken from the body pool; larger ones grow by doubling as they arrive. */
-export const POOLED_BODY_MAX_BYTES = 1024 * 1024;
+/** Largest split body taken from the body pool (a batch of 1,000 records of 1 KiB fits); larger ones grow by doubling as they arrive. */
+export const POOLED_BODY_MAX_BYTES = 2 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 const INITIAL_BODY_BYTES = 64 * 1024;

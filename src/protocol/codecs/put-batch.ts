@@ -97,7 +97,7 @@ const response: Codec<PutBatchResponse> = {
     for (const x of v.results) result.write(w, x);
     const a = v.assignment;
     w.u32(a ? a.length : 0);
-    if (a) for (let i = 0; i < a.length; i++) w.u16(a[i]!);
+    if (a) w.u16s(a);
   },
   read(r) {
     const count = r.count16(RESULT_MIN);

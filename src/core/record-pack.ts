@@ -101,6 +101,11 @@ export class RecordCursor {
     return this.dataLen;
   }
 
+  /** Where the current record's data starts in the cursor's buffer: for readers that take a field of it in place. */
+  get dataStart(): number {
+    return this.keyStart + this.keyLen;
+  }
+
   data(): Buffer {
     const s = this.keyStart + this.keyLen;
     return this.buf.subarray(s, s + this.dataLen);

@@ -51,9 +51,11 @@ void IoService::Wake(const std::shared_ptr<Log>& log) {
   if (log->queued) return;
   log->queued = true;
   ready_.push_back(log);
-  bool known = false;
-  for (auto& w : all_) if (w.lock() == log) { known = true; break; }
-  if (!known) all_.push_back(log);
+  // Once per log, not a scan of every log per append: servers hold thousands of shards.
+  if (!log->registered) {
+    log->registered = true;
+    all_.push_back(log);
+  }
   cv_.notify_one();
 }
 

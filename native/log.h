@@ -132,7 +132,8 @@ class Log : public std::enable_shared_from_this<Log> {
   int64_t nextSyncMs = 0;
   int64_t lastWriteMs = 0;
   bool dirty = false;   // written since the last sync
-  bool queued = false;  // in the I/O thread's ready list (guarded by the service mutex)
+  bool queued = false;      // in the I/O thread's ready list (guarded by the service mutex)
+  bool registered = false;  // in the service's list of all logs (guarded by the service mutex)
   bool finished = false;  // closed: the service forgets it
 
  private:

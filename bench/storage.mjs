@@ -8,7 +8,8 @@
 // The `at rest` scenarios append and read realistic JSON records (bench/micro/clickstream.mjs:
 // ~100 B compact events, ~1 KiB full events) as they are (plain), LZ4-compressed per batch (lz4),
 // encrypted (aes: AES-256-GCM under a fresh data key) or both (lz4+aes), and report the
-// compression ratio: packed record bytes appended / bytes stored in segment files.
+// compression ratio: packed record bytes appended / bytes stored in segment files. Their reads go
+// through ShardLog.readBatchesAsync, READ_RECORDS (10,000) records per call, one call ahead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { jsonRecords } from './micro/clickstream.mjs';
+
+const READ_RECORDS = Number(process.env.READ_RECORDS ?? 10_000);
 
 const TRIALS = Number(process.env.TRIALS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 3);
@@ -131,8 +134,8 @@ async function trial(s) {
             // parallel), then a cursor over each batch's records.
             // One read ahead, as a consumer that prefetches: the next call's batches decode on
             // the pool while this one's records are walked.
-            const r = await (ahead ?? log.readBatchesAsync({ offset: off }, { maxRecords: 10_000 }));
-            ahead = r.nextOffset < end ? log.readBatchesAsync({ offset: r.nextOffset }, { maxRecords: 10_000 }) : undefined;
+            const r = await (ahead ?? log.readBatchesAsync({ offset: off }, { maxRecords: READ_RECORDS }));
+            ahead = r.nextOffset < end ? log.readBatchesAsync({ offset: r.nextOffset }, { maxRecords: READ_RECORDS }) : undefined;
             for (const b of r.batches) {
               const c = new RecordCursor(b.payload, 0, b.payload.length, b.firstOffset, b.baseTimestamp);
               while (c.next()) {

@@ -147,9 +147,16 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     return DataKey(info[i].As<Napi::Uint8Array>().Data());
   }
 
-  // openBatch(view, position, key) -> Buffer: the plaintext payload of the encrypted batch whose
-  // header starts at `position` in `view` (a Buffer from read()).
-  Napi::Value OpenBatch(const Napi::CallbackInfo& info) {
+  // Checked arguments of openBatch/openBatchAsync, and the output Buffer sized for the plaintext.
+  struct OpenArgs {
+    Napi::Uint8Array view;
+    const uint8_t* batch;
+    uint64_t avail;  // bytes of the view from the batch header on
+    DataKey key;
+    Napi::Buffer<uint8_t> out;
+  };
+
+  static OpenArgs ParseOpenArgs(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     auto view = info[0].As<Napi::Uint8Array>();
     const uint64_t pos = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
@@ -159,9 +166,15 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     const uint32_t stored = LoadU32(batch + B_OFF_PAYLOAD_SIZE);
     if (stored < kAeadOverhead || pos + BATCH_HEADER_SIZE + stored > view.ByteLength())
       Throw(env, codes::CORRUPT_BATCH, "encrypted batch payload does not fit its view");
-    auto out = Napi::Buffer<uint8_t>::New(env, stored - kAeadOverhead);
-    if (Failure f = log_->OpenSealed(batch, view.ByteLength() - pos, key.data(), out.Data())) throw MakeError(env, f);
-    return out;
+    return {view, batch, view.ByteLength() - pos, std::move(key), Napi::Buffer<uint8_t>::New(env, stored - kAeadOverhead)};
+  }
+
+  // openBatch(view, position, key) -> Buffer: the plaintext payload of the encrypted batch whose
+  // header starts at `position` in `view` (a Buffer from read()).
+  Napi::Value OpenBatch(const Napi::CallbackInfo& info) {
+    OpenArgs a = ParseOpenArgs(info);
+    if (Failure f = log_->OpenSealed(a.batch, a.avail, a.key.data(), a.out.Data())) throw MakeError(info.Env(), f);
+    return a.out;
   }
 
   // openBatchAsync(view, position, key) -> Promise<Buffer>: openBatch on a libuv pool thread, so a
@@ -371,17 +384,8 @@ class OpenBatchWorker : public Napi::AsyncWorker {
 };
 
 Napi::Value NativeLog::OpenBatchAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  auto view = info[0].As<Napi::Uint8Array>();
-  const uint64_t pos = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
-  DataKey key = KeyArg(info, 2);
-  if (pos + BATCH_HEADER_SIZE > view.ByteLength()) Throw(env, codes::INVALID_ARGUMENT, "position is outside the view");
-  const uint8_t* batch = view.Data() + pos;
-  const uint32_t stored = LoadU32(batch + B_OFF_PAYLOAD_SIZE);
-  if (stored < kAeadOverhead || pos + BATCH_HEADER_SIZE + stored > view.ByteLength())
-    Throw(env, codes::CORRUPT_BATCH, "encrypted batch payload does not fit its view");
-  auto out = Napi::Buffer<uint8_t>::New(env, stored - kAeadOverhead);
-  auto* worker = new OpenBatchWorker(env, log_, view, batch, view.ByteLength() - pos, std::move(key), out);
+  OpenArgs a = ParseOpenArgs(info);
+  auto* worker = new OpenBatchWorker(info.Env(), log_, a.view, a.batch, a.avail, std::move(a.key), a.out);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

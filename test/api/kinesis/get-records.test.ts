@@ -88,6 +88,32 @@ describe('GetRecords', () => {
     expect((await mr.metrics('s')).counters.ReadProvisionedThroughputExceeded).toBe(1);
   });
 
+  it('stops at 10 MiB per call and goes on from NextShardIterator, plain and LZ4 at rest', async () => {
+    for (const compression of ['none', 'lz4'] as const) {
+      const mr = await openMillrace({ compression, throttling: false });
+      await mr.kinesis.createStream({ StreamName: 's', ShardCount: 1 });
+      // 14 records of 1 MiB: more than one call may return.
+      for (let i = 0; i < 14; i++) {
+        await mr.kinesis.putRecord({ StreamName: 's', Data: Buffer.alloc(1024 * 1024, i), PartitionKey: `p${i}` });
+      }
+      let it = await iterator(mr);
+      const calls: number[] = [];
+      const firstBytes: number[] = [];
+      while (firstBytes.length < 14) {
+        const res = await mr.kinesis.getRecords({ ShardIterator: it });
+        const bytesOut = res.Records.reduce((n, r) => n + r.Data.byteLength + r.PartitionKey.length, 0);
+        expect(bytesOut).toBeLessThanOrEqual(10 * 1024 * 1024);
+        calls.push(res.Records.length);
+        for (const r of res.Records) firstBytes.push(r.Data[0]!);
+        it = res.NextShardIterator!;
+      }
+      expect(calls[0]).toBeGreaterThanOrEqual(8);
+      expect(calls[0]).toBeLessThan(14);
+      expect(firstBytes).toEqual(Array.from({ length: 14 }, (_, i) => i));
+      await mr.close();
+    }
+  });
+
   it('reports MillisBehindLatest when it stops short of the tip', async () => {
     const clock = new ManualClock();
     const mr = await openMillrace({ clock });

@@ -24,13 +24,18 @@ const LAST_BEFORE_ONE_PAD = 'AEIMQUYcgkosw048';
 const LAST_BEFORE_TWO_PADS = 'AQgw';
 
 export function decodeBase64(s: string): Buffer {
-  // Fast path, the common case: a canonical string re-encodes to itself. Re-encoding natively
-  // costs about half what the regex below does on record-sized strings (the regex was the HTTP
-  // face's largest JavaScript cost under PutRecords load). Anything else goes on to find the
-  // exact error.
-  if (s.length % 4 === 0) {
+  // Fast path, the common case. Node's decoder skips characters outside the alphabet and stops at
+  // an early '=', so a string decodes to exactly 3/4 of its length (less its padding) only when
+  // every character counted, except that it also takes the URL-safe '-' and '_'. With those ruled
+  // out and the last character's unused bits zero, the string is canonical: no re-encoding (which
+  // cost a string per record) and no regex (once the HTTP face's largest JavaScript cost).
+  // Anything else goes on to find the exact error.
+  if (s.length % 4 === 0 && s.indexOf('-') === -1 && s.indexOf('_') === -1) {
     const decoded = Buffer.from(s, 'base64');
-    if (decoded.toString('base64') === s) return decoded;
+    const pads = s.length === 0 || s[s.length - 1] !== '=' ? 0 : s[s.length - 2] === '=' ? 2 : 1;
+    if (decoded.length === (s.length / 4) * 3 - pads && (pads === 0 || (pads === 1 ? LAST_BEFORE_ONE_PAD : LAST_BEFORE_TWO_PADS).includes(s[s.length - 1 - pads]!))) {
+      return decoded;
+    }
   }
   const bad = (why: string) => wireErrors.serialization(`'${s.length > 64 ? `${s.slice(0, 64)}…` : s}' can not be converted to a Blob: ${why}`);
   if (s.length % 4 !== 0) throw bad(`Base64 encoded length is expected a multiple of 4 bytes but found: ${s.length}`);

@@ -56,3 +56,31 @@ describe('request bodies', () => {
     expect(cborCodec.decode(Buffer.from([0xa1, 0x61, 0x61, 0x01]))).toEqual({ a: 1 });
   });
 });
+
+describe('decodeBase64 against a strict reference', () => {
+  it('accepts exactly the canonical encodings, over random strings near valid ones', () => {
+    const canonical = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]=|==)?$/;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ *\n.';
+    let seed = 42;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Buffer.from(Array.from({ length: rand(12) }, () => rand(256)));
+      const chars = [...bytes.toString('base64')];
+      // Mutate a valid encoding now and then: a character, an extra '=', a truncation.
+      const m = rand(4);
+      if (m === 1 && chars.length > 0) chars[rand(chars.length)] = alphabet[rand(alphabet.length)]!;
+      if (m === 2) chars.splice(rand(chars.length + 1), 0, '=');
+      if (m === 3 && chars.length > 0) chars.pop();
+      const s = chars.join('');
+      const strict = s.length % 4 === 0 && canonical.test(s) && Buffer.from(s, 'base64').toString('base64') === s;
+      let accepted: Buffer | undefined;
+      try {
+        accepted = decodeBase64(s);
+      } catch (e) {
+        expect(e).toBeInstanceOf(WireError);
+      }
+      expect(accepted !== undefined, JSON.stringify(s)).toBe(strict);
+      if (accepted) expect(accepted.toString('base64')).toBe(s);
+    }
+  });
+});

@@ -4,7 +4,7 @@
 //   const mr = await Millrace.open({ dataDir: './millrace-data' });
 //   await mr.kinesis.createStream({ StreamName: 'clicks', ShardCount: 4 });
 //   await mr.close();
-import { putBatch, putPacked, type FastPutResult, type FastRecord } from './api/fast/put-batch.js';
+import { putBatch, putPacked, type FastPutResult, type FastRecord, type PackedPutOptions } from './api/fast/put-batch.js';
 import { readShard, type FastReadOptions, type FastReadResult } from './api/fast/read-shard.js';
 import { tailShard, type TailOptions } from './api/fast/tail-shard.js';
 import { kmsApi, type KmsApi } from './api/kms.js';
@@ -46,8 +46,12 @@ type Method<A extends KinesisActionName> = {} extends KinesisInput<A>
  */
 export interface FastApi {
   put(streamName: string, records: readonly FastRecord[]): Promise<FastPutResult>;
-  /** `count` records already in the packed layout (the TCP protocol's); one shard: stored without a copy, so leave `payload` unchanged until the promise settles. */
-  putPacked(streamName: string, payload: Uint8Array, count: number): Promise<FastPutResult>;
+  /**
+   * `count` records already in the packed layout (the TCP protocol's); records of one shard are
+   * stored without a copy, so leave `payload` unchanged until the promise settles. With
+   * `shardId`, every record must hash into that open shard (else InvalidArgumentException).
+   */
+  putPacked(streamName: string, payload: Uint8Array, count: number, options?: PackedPutOptions): Promise<FastPutResult>;
   read(streamName: string, shardId: string, options?: FastReadOptions): Promise<FastReadResult>;
   tail(streamName: string, shardId: string, options?: TailOptions): Promise<AsyncIterableIterator<TailBatch>>;
 }
@@ -78,7 +82,7 @@ export class Millrace {
     this.kinesis = Object.freeze(api) as KinesisApi;
     this.fast = Object.freeze({
       put: async (name: string, records: readonly FastRecord[]) => putBatch(engine, name, records),
-      putPacked: async (name: string, payload: Uint8Array, count: number) => putPacked(engine, name, payload, count),
+      putPacked: async (name: string, payload: Uint8Array, count: number, options?: PackedPutOptions) => putPacked(engine, name, payload, count, options),
       read: async (name: string, shardId: string, options?: FastReadOptions) => readShard(engine, name, shardId, options),
       tail: async (name: string, shardId: string, options?: TailOptions) => tailShard(engine, name, shardId, options),
     });

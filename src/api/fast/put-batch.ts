@@ -8,6 +8,7 @@
 // takes a payload already in the packed layout, so a PutBatch frame need not be unpacked and packed again.
 import { hashKeyToBytes, parseHashKey } from '../../core/hash-key.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { KinesisError } from '../errors.js';
 import type { StreamEntry } from '../../streams/catalog.js';
 import type { Routing, StreamsEngine } from '../../streams/engine.js';
 import { releaseBatch, routeBatch, routePacked, type RoutedBatch } from '../../streams/routed-batch.js';
@@ -58,20 +59,43 @@ export async function putBatch(engine: StreamsEngine, streamName: string, record
   return placed(engine, stream, routing, routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes));
 }
 
+export interface PackedPutOptions {
+  /**
+   * The one open shard every record must hash into (a producer that routes itself, such as the
+   * TCP client's Producer): otherwise nothing is stored and the call fails with an
+   * InvalidArgumentException (the producer's shard map is stale). Checked by the same native
+   * routing pass, so a targeted batch costs no more than an untargeted one, and is stored as it is.
+   */
+  shardId?: string;
+}
+
 /**
  * `count` records already in the packed layout (docs/ARCHITECTURE.md, "Record"), as the TCP
  * protocol carries them, routed in one native call (routePacked). A stream with one open shard
  * stores the payload as it is, with no copy and no hashing; otherwise runs of records are copied
- * into one slice per shard.
+ * into one slice per shard, unless they all belong to one.
  */
-export async function putPacked(engine: StreamsEngine, streamName: string, payload: Uint8Array, count: number): Promise<FastPutResult> {
+export async function putPacked(engine: StreamsEngine, streamName: string, payload: Uint8Array, count: number, options: PackedPutOptions = {}): Promise<FastPutResult> {
   if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');
   if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError('count must be a positive integer');
+  if (options.shardId !== undefined && typeof options.shardId !== 'string') throw new InvalidArgumentError('shardId must be a string');
   const stream = liveStreamByName(engine, streamName);
   engine.checkKey(stream);
   const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const routing = engine.routing(stream);
-  return placed(engine, stream, routing, routePacked(routing, buf, count, engine.options.maxRecordBytes));
+  const batch = routePacked(routing, buf, count, engine.options.maxRecordBytes);
+  if (options.shardId !== undefined) checkTarget(routing, batch, stream.name, options.shardId);
+  return placed(engine, stream, routing, batch);
+}
+
+/** Throws (and gives the batch's buffer back) unless every record of the batch went to `shardId`. */
+function checkTarget(routing: Routing, batch: RoutedBatch, streamName: string, shardId: string): void {
+  if (batch.parts.length === 1 && batch.parts[0]!.handle.shardId === shardId) return;
+  releaseBatch(routing, batch);
+  const target = batch.handles.findIndex((h) => h.shardId === shardId);
+  if (target === -1) throw new KinesisError('InvalidArgumentException', `shard ${shardId} of stream ${streamName} is not open`);
+  const i = batch.slotOf.findIndex((slot) => slot !== target);
+  throw new KinesisError('InvalidArgumentException', `record ${i} hashes outside shard ${shardId}: the shard map is stale`);
 }
 
 /** Appends each shard's part (all started in the caller's synchronous section) and reports placements. */

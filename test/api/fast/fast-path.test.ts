@@ -63,6 +63,28 @@ describe('fast path', () => {
     }
   });
 
+  it('stores a batch aimed at one shard only when every record hashes into it', async () => {
+    const mr = await openMillrace();
+    await mr.kinesis.createStream({ StreamName: 's', ShardCount: 4 });
+    const records = Array.from({ length: 400 }, (_, i) => ({ data: bytes(`t${i}`), partitionKey: `key-${i}` }));
+    const routed = await mr.fast.put('s', records);
+    // The records of one shard, as a producer that routes itself would send them.
+    const target = routed.shards[0]!.shardId;
+    const mine = records.filter((_, i) => routed.shards[routed.shardOf[i]!]!.shardId === target);
+    const res = await mr.fast.putPacked('s', packRecords(mine, 1 << 20), mine.length, { shardId: target });
+    expect(res.shards.map((x) => [x.shardId, x.count])).toEqual([[target, mine.length]]);
+    // One record of another shard among them: refused whole, naming the record; nothing stored.
+    const before = (await mr.fast.read('s', target, { offset: 0, maxRecords: 10_000 })).records.length;
+    const stray = records.findIndex((_, i) => routed.shards[routed.shardOf[i]!]!.shardId !== target);
+    const mixed = [...mine.slice(0, 5), records[stray]!, ...mine.slice(5)];
+    const err = await failure(mr.fast.putPacked('s', packRecords(mixed, 1 << 20), mixed.length, { shardId: target }));
+    expect([err.name, err.message]).toEqual(['InvalidArgumentException', `record 5 hashes outside shard ${target}: the shard map is stale`]);
+    expect((await mr.fast.read('s', target, { offset: 0, maxRecords: 10_000 })).records).toHaveLength(before);
+    // A shard that is not open.
+    const closed = await failure(mr.fast.putPacked('s', packRecords(mine, 1 << 20), mine.length, { shardId: 'shardId-000000000009' }));
+    expect([closed.name, closed.message]).toEqual(['InvalidArgumentException', 'shard shardId-000000000009 of stream s is not open']);
+  });
+
   it('refuses a malformed packed payload', async () => {
     const mr = await openMillrace();
     await mr.kinesis.createStream({ StreamName: 's', ShardCount: 2 });

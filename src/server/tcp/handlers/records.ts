@@ -1,13 +1,9 @@
 // The data path: PutBatch, GetBatch and GetShardIterator over the engine's fast API. Puts arrive
 // packed and are handed on as views of the frame; reads leave as the log's packed batches (record-views.ts).
-import { createHash } from 'node:crypto';
 import { FRAME_HEADER_SIZE, type GetBatchRequest, type GetBatchResponse, type GetShardIteratorRequest, type GetShardIteratorResponse, type PutBatchRequest, type PutBatchResponse } from '../../../protocol/index.js';
-import { KinesisError } from '../../../api/errors.js';
 import { resolvePosition, sequenceNumberAt } from '../positions.js';
 import { slicePacked } from '../record-views.js';
 import type { FastBatch } from '../../../api/fast/read-shard.js';
-import { EXPLICIT_HASH_SIZE, RECORD_HEADER_SIZE, R_FLAG_EXPLICIT_HASH, R_OFF_FLAGS, R_OFF_KEY_LEN, R_OFF_SIZE } from '../../../core/constants.js';
-import { hashKeyToBytes, MAX_HASH_KEY } from '../../../core/hash-key.js';
 import { ErrorCodes, MillraceError } from '../../../errors.js';
 import type { HandlerContext, Handler } from './context.js';
 import { childShardsOf } from './shards.js';
@@ -17,49 +13,18 @@ const RESULT_RESERVE = FRAME_HEADER_SIZE + 21 + 8 * 1024;
 
 export const putBatch: Handler<PutBatchRequest, PutBatchResponse> = async (ctx, req) => {
   if (req.codec !== 0) throw new MillraceError(ErrorCodes.MR_FEATURE_NOT_NEGOTIATED, 'LZ4 batches need the LZ4 feature, which this server does not grant');
-  if (req.shardId) await checkShardTarget(ctx, req.streamName, req.shardId, req.payload, req.recordCount);
   const stampedAt = Date.now();
   // The frame's payload as received: records bound for one shard are stored from it without a copy.
   // putPacked settles only once every append has (allSettled), and the connection gives a pooled
-  // frame buffer back only after that, so the bytes stay put until written.
-  const out = await ctx.mr.fast.putPacked(req.streamName, req.payload, req.recordCount);
+  // frame buffer back only after that, so the bytes stay put until written. A batch aimed at one
+  // shard (a producer that routes itself) is checked by the same routing pass: every record must
+  // hash into that open shard, or nothing is stored (the producer's shard map is stale).
+  const out = await ctx.mr.fast.putPacked(req.streamName, req.payload, req.recordCount, req.shardId ? { shardId: req.shardId } : undefined);
   const results = out.shards.map((s) => ({ shardId: s.shardId, status: 0, firstOffset: s.firstOffset, recordCount: s.count, timestampMs: stampedAt, message: '' }));
   let assignment: Uint16Array | null = null;
   if (results.length > 1) assignment = Uint16Array.from(out.shardOf);
   return { results, assignment };
 };
-
-/**
- * A PutBatch aimed at one shard: every record's hash key must fall in that open shard's range, or
- * the whole batch is refused (the producer's shard map is stale). A shard that owns the whole key
- * space needs no check; otherwise hashing costs one MD5 per record, paid only by producers that
- * route themselves, over the packed entries (no record objects).
- */
-async function checkShardTarget(ctx: HandlerContext, streamName: string, shardId: string, payload: Buffer, recordCount: number): Promise<void> {
-  const { Shards = [] } = await ctx.mr.kinesis.listShards({ StreamName: streamName, ShardFilter: { Type: 'AT_LATEST' } });
-  const shard = Shards.find((s) => s.ShardId === shardId);
-  if (!shard) throw new KinesisError('InvalidArgumentException', `shard ${shardId} of stream ${streamName} is not open`);
-  const lo = BigInt(shard.HashKeyRange.StartingHashKey);
-  const hi = BigInt(shard.HashKeyRange.EndingHashKey);
-  if (lo === 0n && hi === MAX_HASH_KEY) return;
-  // Big-endian 16-byte keys compare as byte strings.
-  const loBytes = hashKeyToBytes(lo);
-  const hiBytes = hashKeyToBytes(hi);
-  let p = 0;
-  for (let i = 0; i < recordCount; i++) {
-    const size = payload.readUInt32LE(p + R_OFF_SIZE);
-    const keyLen = payload.readUInt16LE(p + R_OFF_KEY_LEN);
-    const explicit = (payload[p + R_OFF_FLAGS]! & R_FLAG_EXPLICIT_HASH) !== 0;
-    const keyAt = p + RECORD_HEADER_SIZE + (explicit ? EXPLICIT_HASH_SIZE : 0);
-    const key = explicit
-      ? payload.subarray(p + RECORD_HEADER_SIZE, keyAt)
-      : createHash('md5').update(payload.subarray(keyAt, keyAt + keyLen)).digest();
-    if (Buffer.compare(key, loBytes) < 0 || Buffer.compare(key, hiBytes) > 0) {
-      throw new KinesisError('InvalidArgumentException', `record ${i} hashes outside shard ${shardId}: the shard map is stale`);
-    }
-    p += size;
-  }
-}
 
 interface ReadOutcome {
   batches?: FastBatch[];

@@ -4,12 +4,15 @@
 //   node bench/tcp.mjs                      everything: table + bench/out/tcp.json
 //   TRIALS=3 SECONDS=3 RATES=100000,1000000 SIZES=100,1024 DURABILITY=never,always node bench/tcp.mjs
 //   SCENARIOS=put,consume node bench/tcp.mjs    a subset (consume reads what put wrote; put always runs)
+//   SCENARIOS=put,targeted node bench/tcp.mjs   put, and put with every batch aimed at one shard
 // Each trial starts a fresh server per durability; the table shows the median over trials.
 // Needs `npm run build` first (runs dist/cli/main.js and imports dist/client).
 //
 // Scenarios, for 100 B and 1 KiB records:
 //   put      packed batches of 1000 records, `INFLIGHT` batches pipelined on one connection,
 //            the server routing records to `SHARDS` shards by partition key: acknowledged records/s;
+//   targeted the same with each batch of 1000 records aimed at one shard, as a producer that
+//            routes itself sends it (the server checks every record's shard in its routing pass);
 //   consume  one subscription per shard from TRIM_HORIZON over what `put` wrote, every record
 //            walked with a cursor: records/s;
 //   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
@@ -35,7 +38,7 @@ const BATCH = 1000;
 const SIZES = (process.env.SIZES ?? '100,1024').split(',').map(Number);
 const DURABILITIES = (process.env.DURABILITY ?? 'never,always').split(',');
 // Consume reads what put wrote, so it always runs with put; SCENARIOS=put skips consume and latency.
-const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,consume,latency').split(','));
+const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,targeted,consume,latency').split(','));
 
 /** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
 function startServer(durability) {
@@ -97,6 +100,44 @@ async function putPhase(client, stream, size) {
     }
   };
   await Promise.all(Array.from({ length: INFLIGHT }, lane));
+  const s = (performance.now() - t0) / 1000;
+  return { records: acked, seconds: s, recordsPerSec: acked / s, mbPerSec: (acked * size) / s / 1e6 };
+}
+
+/**
+ * Batches of 1,000 records for each shard, as a producer that routes itself sends them (the
+ * client's Producer does): keys placed once by the server on a same-shaped stream, then packed per
+ * shard. Returns { shardId, payload, count } per shard.
+ */
+async function targetedPayloads(client, stream, size) {
+  const map = `${stream}-map`;
+  await client.createStream(map, { shardCount: SHARDS });
+  const keys = Array.from({ length: BATCH * SHARDS * 2 }, (_, i) => `user-${i}`);
+  const probe = await client.putRecords(map, keys.map((k) => ({ partitionKey: k, data: 'x' })));
+  const byShard = new Map();
+  keys.forEach((k, i) => {
+    const shardId = probe.results[probe.assignment ? probe.assignment[i] : 0].shardId;
+    if (!byShard.has(shardId)) byShard.set(shardId, []);
+    const list = byShard.get(shardId);
+    if (list.length < BATCH) list.push(k);
+  });
+  return [...byShard].map(([shardId, ks]) => ({ shardId, ...packRecords(ks.map((k, i) => ({ partitionKey: k, data: Buffer.alloc(size, i & 0xff) }))) }));
+}
+
+/** putPhase with each batch aimed at one shard (PutBatch with a shard id): lanes take the shards in turn. */
+async function targetedPhase(client, stream, size) {
+  const payloads = await targetedPayloads(client, stream, size);
+  let acked = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  const lane = async (l) => {
+    const { shardId, payload, count } = payloads[l % payloads.length];
+    while (performance.now() < end) {
+      await client.putPacked(stream, payload, count, { shardId });
+      acked += count;
+    }
+  };
+  await Promise.all(Array.from({ length: INFLIGHT }, (_, l) => lane(l)));
   const s = (performance.now() - t0) / 1000;
   return { records: acked, seconds: s, recordsPerSec: acked / s, mbPerSec: (acked * size) / s / 1e6 };
 }
@@ -220,6 +261,13 @@ async function trialOf(trial) {
         const put = await putPhase(client, stream, size);
         results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
         console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
+        if (SCENARIOS.has('targeted')) {
+          const tstream = `targeted-${size}`;
+          await client.createStream(tstream, { shardCount: SHARDS });
+          const t = await targetedPhase(client, tstream, size);
+          results.push({ trial, scenario: 'targeted', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...t });
+          console.log(`targeted ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(t.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${t.mbPerSec.toFixed(0)} MB/s`);
+        }
         if (!SCENARIOS.has('consume')) continue;
         const consume = await consumePhase(client, stream, shards, put.records);
         results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });

@@ -11,6 +11,7 @@ import {
   R_OFF_KEY_LEN,
   R_OFF_SIZE,
 } from '../core/constants.js';
+import { readU32 as u32 } from '../core/record-pack.js';
 import { malformed } from './errors.js';
 
 // This loop runs once per record on both faces, so it is written for speed: byte arithmetic rather
@@ -24,10 +25,6 @@ const OFF_FLAGS = R_OFF_FLAGS;
 const FLAG_EHK = R_FLAG_EXPLICIT_HASH;
 const EHK_SIZE = EXPLICIT_HASH_SIZE;
 const MAX_KEY = MAX_PARTITION_KEY_BYTES;
-
-function u32(p: Buffer, at: number): number {
-  return (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16)) + p[at + 3]! * 0x1000000;
-}
 
 function u16(p: Buffer, at: number): number {
   return p[at]! | (p[at + 1]! << 8);

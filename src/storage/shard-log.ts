@@ -7,6 +7,7 @@ import {
   BATCH_HEADER_SIZE, CODEC_LZ4, CODEC_NONE, DURABILITY_ALWAYS, DURABILITY_INTERVAL, DURABILITY_NEVER, DEFAULT_INDEX_INTERVAL_BYTES,
   DEFAULT_SEGMENT_BYTES, FLAG_CODEC_MASK, FLAG_CONTROL, FLAG_ENCRYPTED, IO_AUTO, IO_PWRITE, IO_URING, MAX_BATCH_BYTES, MIN_SEGMENT_BYTES,
 } from '../core/constants.js';
+import { readU32 as u32 } from '../core/record-pack.js';
 import { ClosedError, CorruptBatchError, CryptoError, InvalidArgumentError, MillraceError, RecordTooLargeError } from '../errors.js';
 import {
   compressBatch, compressBatchSync, decompressBatch, decompressBatchSync, LZ4_COMPRESS_ASYNC_MIN_BYTES, LZ4_DECOMPRESS_ASYNC_MIN_BYTES,
@@ -75,8 +76,16 @@ function atBatch(err: unknown, where: { file: string; position: number }): unkno
 
 export type ReadFrom = { offset: number } | { timestamp: number };
 
-/** Raw payloads of compressed batches decoded ahead of a read, by first offset. */
-type Predecoded = Map<number, Buffer>;
+/**
+ * What `predecode` looked at and decoded ahead of a read: the first native view (the read takes it
+ * over instead of asking for the same bytes again) and the raw payloads of its compressed batches
+ * by first offset.
+ */
+interface Predecoded {
+  offset: number;
+  view: NativeReadView;
+  raw: Map<number, Buffer>;
+}
 
 export interface PackedRead {
   /** Each batch's packed records from the first one asked for; payload is a view of the segment or the decoded bytes. */
@@ -329,7 +338,7 @@ export class ShardLog {
 
   /** Plaintext records of a compressed and/or encrypted batch (decoded ahead by `predecode`, or now). */
   private decode(view: NativeReadView, h: BatchHeader, payloadStart: number, predecoded?: Predecoded): Buffer {
-    const ready = predecoded?.get(h.firstOffset);
+    const ready = predecoded?.raw.get(h.firstOffset);
     if (ready !== undefined) return ready;
     if (h.flags & FLAG_CODEC_MASK) this.mayHoldCompressed = true;
     const headerAt = payloadStart - BATCH_HEADER_SIZE;
@@ -363,13 +372,13 @@ export class ShardLog {
       rawBytes += h.rawSize;
     });
     if (rawBytes < LZ4_DECOMPRESS_ASYNC_MIN_BYTES) return undefined;
-    const predecoded: Predecoded = new Map();
+    const predecoded: Predecoded = { offset, view, raw: new Map() };
     return Promise.all(
       found.map(async ({ h, payloadStart }) => {
         try {
           let payload: Buffer = view.buffer.subarray(payloadStart, payloadStart + h.payloadSize);
           if (h.flags & FLAG_ENCRYPTED) payload = await this.nativeLog.openBatchAsync(view.buffer, payloadStart - BATCH_HEADER_SIZE, this.keys.readKey(h.keyRef, this.readKeyring));
-          predecoded.set(h.firstOffset, await decompressBatch(h.flags & FLAG_CODEC_MASK, payload, h.rawSize));
+          predecoded.raw.set(h.firstOffset, await decompressBatch(h.flags & FLAG_CODEC_MASK, payload, h.rawSize));
         } catch {
           // decoded again, with its position in the error, by the read itself
         }
@@ -413,7 +422,7 @@ export class ShardLog {
     let next = offset;
     let full = false;
     for (let hop = 0; hop < MAX_SEGMENT_HOPS && !full && records.length < maxRecords && bytes < maxBytes; hop++) {
-      const view = this.nativeLog.read(next, maxRecords - records.length, maxBytes - bytes);
+      const view = hop === 0 && predecoded?.offset === next ? predecoded.view : this.nativeLog.read(next, maxRecords - records.length, maxBytes - bytes);
       if (view === null) break;
       const before = next;
       forEachBatch(view.buffer, (h, payloadStart) => {
@@ -503,15 +512,14 @@ export class ShardLog {
 
   private readBatchesWith(from: ReadFrom, limits: ReadLimits, predecoded: Predecoded | undefined): PackedRead {
     const { maxRecords, maxBytes, offset, minTimestamp } = this.readStart(from, limits);
-    // Record fields by plain indexed loads; the native side validated every record's lengths.
-    const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+    // Record fields by plain indexed loads (readU32); the native side validated every record's lengths.
     const batches: { firstOffset: number; recordCount: number; baseTimestamp: number; payload: Buffer }[] = [];
     let records = 0;
     let bytes = 0;
     let next = offset;
     let full = false;
     for (let hop = 0; hop < MAX_SEGMENT_HOPS && !full && records < maxRecords && bytes < maxBytes; hop++) {
-      const view = this.nativeLog.read(next, maxRecords - records, maxBytes - bytes);
+      const view = hop === 0 && predecoded?.offset === next ? predecoded.view : this.nativeLog.read(next, maxRecords - records, maxBytes - bytes);
       if (view === null) break;
       const before = next;
       forEachBatch(view.buffer, (h, payloadStart) => {

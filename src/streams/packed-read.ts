@@ -3,6 +3,7 @@
 // was trimmed away, nothing older than the stream's retention period even while its segment still
 // exists, compressed batches decoded. Used by the fast path, the TCP face, GetRecords and
 // SubscribeToShard (which build their records straight from the batches).
+import { readU32 as u32 } from '../core/record-pack.js';
 import { OffsetOutOfRangeError } from '../errors.js';
 import type { PackedRead } from '../storage/shard-log.js';
 import type { StoredRecord } from '../storage/types.js';
@@ -44,10 +45,6 @@ export async function readPacked(
   let batches = result.batches;
   if (batches.length && batches[0]!.baseTimestamp < cutoff) batches = dropExpired(batches, cutoff);
   return { records: [], batches, nextOffset: result.nextOffset, endOffset: end };
-}
-
-function u32(b: Buffer, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
 }
 
 /** Drops records older than `cutoff` from the front of each batch (arrival times rise batch by batch). */

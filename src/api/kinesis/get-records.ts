@@ -2,12 +2,12 @@
 // iterator each call; at the end of a closed shard, ChildShards and no NextShardIterator.
 // Provisioned streams allow 5 calls and 2 MiB per second per shard.
 // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html
+import { readPacked } from '../../streams/packed-read.js';
 import { validateInput, STREAM_ARN, STREAM_ID } from '../validate.js';
 import { childShards, fail } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
-import { readPacked } from '../../streams/packed-read.js';
-import { kinesisRecordsOf } from './records.js';
+import { kinesisRecordsOf, millisBehind } from './records.js';
 import type { GetRecordsInput, GetRecordsOutput } from './shapes.js';
 
 export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -47,11 +47,11 @@ export async function getRecords(ctx: KinesisContext, input: GetRecordsInput): P
   // Packed batches, then AWS's records straight from them. 10 MiB counts packed bytes (data, keys
   // and record headers), a little stricter than data alone.
   const res = await readPacked(engine, stream, handle, pos.offset, { maxRecords: req.Limit ?? 10000, maxBytes: MAX_GET_RECORDS_BYTES });
-  const { records, bytes, lastTimestamp } = kinesisRecordsOf(stream, handle.sequencer, res.batches);
+  const built = kinesisRecordsOf(stream, handle.sequencer, res.batches);
+  const { records, bytes, lastTimestamp } = built;
   throttle?.chargeRead(bytes);
 
-  const behind = res.nextOffset >= res.endOffset || records.length === 0 ? 0 : Math.max(0, now - lastTimestamp);
-  const out: GetRecordsOutput = { Records: records, MillisBehindLatest: behind };
+  const out: GetRecordsOutput = { Records: records, MillisBehindLatest: millisBehind(now, built, res.nextOffset, res.endOffset) };
   if (shard.endOffset !== undefined && res.nextOffset >= shard.endOffset) {
     out.ChildShards = childShards(stream, shard);
   } else {

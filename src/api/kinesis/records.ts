@@ -43,3 +43,8 @@ export function kinesisRecordsOf(stream: StreamEntry, seq: ShardSequencer, batch
   }
   return { records, bytes, lastTimestamp };
 }
+
+/** MillisBehindLatest of a read that stopped at `nextOffset` of a shard whose records end at `endOffset`: 0 at the tip. */
+export function millisBehind(now: number, built: BuiltRecords, nextOffset: number, endOffset: number): number {
+  return nextOffset >= endOffset || built.records.length === 0 ? 0 : Math.max(0, now - built.lastTimestamp);
+}

@@ -12,7 +12,7 @@ import { childShards, fail, findConsumer, shardById } from './common.js';
 import type { KinesisContext } from './context.js';
 import { MAX_GET_RECORDS_BYTES } from './get-records.js';
 import { msg } from './messages.js';
-import { kinesisRecordsOf } from './records.js';
+import { kinesisRecordsOf, millisBehind } from './records.js';
 import {
   SHARD_ITERATOR_TYPES,
   type SubscribeToShardEventStreamMember,
@@ -81,8 +81,9 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeToSh
 
   const toEvent = (batch: TailBatch): SubscribeToShardEventStreamMember => {
     const now = engine.now();
-    const { records, bytes, lastTimestamp } = kinesisRecordsOf(stream, handle.sequencer, batch.batches ?? []);
-    const behind = batch.nextOffset >= batch.endOffset || records.length === 0 ? 0 : Math.max(0, now - lastTimestamp);
+    const built = kinesisRecordsOf(stream, handle.sequencer, batch.batches ?? []);
+    const { records, bytes } = built;
+    const behind = millisBehind(now, built, batch.nextOffset, batch.endOffset);
     metrics.add('SubscribeToShardEvent.Success');
     metrics.add('SubscribeToShardEvent.Records', records.length);
     metrics.add('SubscribeToShardEvent.Bytes', bytes);

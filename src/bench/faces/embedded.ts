@@ -6,7 +6,6 @@ import type { FastRecord } from '../../api/fast/put-batch.js';
 import type { PutRecordsRequestEntry } from '../../api/kinesis/shapes.js';
 import { compressionTags, pause, putRecordsOutcome, type AtRest, type BenchFace } from './face.js';
 
-
 async function createStream(mr: Millrace, stream: string, shards: number, at: AtRest): Promise<string[]> {
   await mr.kinesis.createStream({ StreamName: stream, ShardCount: shards, Tags: compressionTags(at.compression) });
   if (at.encryption === 'kms') await mr.kinesis.startStreamEncryption({ StreamName: stream, EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' });

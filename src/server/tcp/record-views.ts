@@ -5,6 +5,7 @@
 // the same packed layout, so each one goes out as it is: the socket write references those bytes
 // (FrameWriter.flushParts). A batch is walked, by record lengths only, where the limits cut it.
 import type { FastBatch } from '../../api/fast/read-shard.js';
+import { readU32 as u32 } from '../../core/record-pack.js';
 import { RecordTooLargeError } from '../../errors.js';
 import { WireCodec, type RecordBatch } from '../../protocol/index.js';
 
@@ -33,10 +34,6 @@ export interface Slice {
   rest: FastBatch | undefined;
   /** Arrival time of the last batch taken (its records share it), or undefined when none was. */
   lastTimestamp: number | undefined;
-}
-
-function u32(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
 }
 
 function wire(b: FastBatch, payload = b.payload, recordCount = b.recordCount): RecordBatch {

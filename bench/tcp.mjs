@@ -18,8 +18,9 @@
 //   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
 //            carrying its INTENDED send time (so a stall counts against every record it delays:
 //            no coordinated omission), consumed by subscriptions on a second connection;
-//            put→consume latency percentiles from an HDR histogram.
-import { spawn } from 'node:child_process';
+//            put→consume latency percentiles from an HDR histogram. The page cache is flushed
+//            (`sync`) before each latency phase.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -215,20 +216,24 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
   let tick = 0;
   let sent = 0;
   const inflight = new Set();
-  while (performance.now() < endAt) {
-    const due = Math.floor(performance.now() - t0); // 1 ms ticks due by now
-    while (tick <= due) {
-      const intended = (t0 + tick) * 1000;
-      // A fresh buffer per batch: the one in flight is referenced by the socket write.
-      const buf = Buffer.from(payload);
-      for (const at of stampAt) buf.writeDoubleLE(intended, at);
-      const p = producer.putPacked(stream, buf, count).then(() => inflight.delete(p));
-      inflight.add(p);
-      sent += count;
-      tick++;
-      if (tick === warmupMs) histogram.reset();
-    }
-    await new Promise((r) => setImmediate(r));
+  // One batch per 1 ms slot. The producer sleeps until about a millisecond before a slot and
+  // sends then, a little early (timers fire 0.1–1 ms late here, and a busy-polling producer would
+  // take a core from the server it measures). A batch's records carry the intended time when it
+  // goes out late (a stall is charged to every record it delays: no coordinated omission), the
+  // actual send time when early (a record cannot arrive before it is sent).
+  const EARLY_MS = 1;
+  for (let intendedMs = t0; intendedMs < endAt; intendedMs = t0 + tick) {
+    const wait = intendedMs - performance.now();
+    if (wait >= 1 + EARLY_MS) await new Promise((r) => setTimeout(r, wait - EARLY_MS));
+    const stamp = Math.min(intendedMs, performance.now()) * 1000;
+    // A fresh buffer per batch: the one in flight is referenced by the socket write.
+    const buf = Buffer.from(payload);
+    for (const at of stampAt) buf.writeDoubleLE(stamp, at);
+    const p = producer.putPacked(stream, buf, count).then(() => inflight.delete(p));
+    inflight.add(p);
+    sent += count;
+    tick++;
+    if (tick === warmupMs) histogram.reset();
   }
   await Promise.all(inflight);
   const deadline = performance.now() + 5000;
@@ -273,6 +278,9 @@ async function trialOf(trial) {
         results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
         console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
         for (const rate of SCENARIOS.has('latency') ? RATES : []) {
+          // The put phase left gigabytes for the kernel to write back; flushed first, so that the
+          // latency at a steady rate is not measured against the writeback of an earlier burst.
+          spawnSync('sync');
           const lstream = `lat-${size}-${rate}`;
           await client.createStream(lstream, { shardCount: SHARDS });
           const lat = await latencyPhase(client, consumer, lstream, shards, size, rate);

@@ -38,11 +38,38 @@ export interface SessionEvents {
 const HANDSHAKE_ID = 1;
 const AUTH_ID = 2;
 
-function openSocket(o: ResolvedConnectOptions): Promise<net.Socket> {
+/**
+ * Bytes from the socket as frames, to whoever listens now: the handshake, then the session. A
+ * plain socket reads through `onread` into buffers the decoder names (a frame body straight into
+ * its own buffer, no 64 KiB chunk allocated per read); a TLS socket through 'data' events.
+ */
+class Inbox {
+  /** Events and batches from the server routinely span many reads: gathered into one body of the announced size. */
+  readonly decoder = new FrameDecoder({ wholeBodies: true });
+  frames: (frames: Frame[]) => void = () => undefined;
+  failed: (err: Error) => void = () => undefined;
+  readonly onread = { buffer: () => this.decoder.readTarget(), callback: (n: number): boolean => (this.#take(() => this.decoder.landed(n)), true) };
+  readonly onData = (chunk: Buffer): void => this.#take(() => this.decoder.push(chunk));
+
+  #take(decode: () => Frame[]): void {
+    let frames: Frame[];
+    try {
+      frames = decode();
+    } catch (err) {
+      return this.failed(err as Error);
+    }
+    if (frames.length > 0) this.frames(frames);
+  }
+}
+
+function openSocket(o: ResolvedConnectOptions, inbox: Inbox): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = o.tls
       ? tls.connect({ host: o.host, port: o.port, servername: o.tls.servername ?? (net.isIP(o.host) ? undefined : o.host), ca: o.tls.ca, rejectUnauthorized: o.tls.rejectUnauthorized ?? true })
-      : net.connect({ host: o.host, port: o.port, noDelay: true });
+      : net.connect({ host: o.host, port: o.port, noDelay: true, onread: inbox.onread });
+    if (o.tls) socket.on('data', inbox.onData);
+    // Nothing is read until the handshake waits for its answer.
+    socket.pause();
     const timer = setTimeout(() => socket.destroy(new IoError(`connecting to ${o.host}:${o.port} timed out`)), o.connectTimeoutMs);
     socket.once(o.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
@@ -57,19 +84,20 @@ function openSocket(o: ResolvedConnectOptions): Promise<net.Socket> {
 }
 
 /** Reads frames until one answers `requestId`; pushes before it (GoAway: server busy) fail the wait. */
-function nextResponse(socket: net.Socket, decoder: FrameDecoder, requestId: number, timeoutMs: number): Promise<IncomingResponse> {
+function nextResponse(socket: net.Socket, inbox: Inbox, requestId: number, timeoutMs: number): Promise<IncomingResponse> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | undefined, r?: IncomingResponse) => {
       clearTimeout(timer);
-      socket.off('data', onData);
+      inbox.frames = () => undefined;
+      inbox.failed = () => undefined;
       socket.off('close', onClose);
       socket.pause();
       if (err) reject(err);
       else resolve(r!);
     };
-    const onData = (chunk: Buffer) => {
+    inbox.frames = (frames) => {
       try {
-        for (const f of decoder.push(chunk)) {
+        for (const f of frames) {
           if (f.kind === FrameKind.Push) {
             const p = decodePush(f);
             // Turned away at once (connection cap, shutting down): the GoAway's code says why.
@@ -83,9 +111,9 @@ function nextResponse(socket: net.Socket, decoder: FrameDecoder, requestId: numb
         done(err as Error);
       }
     };
+    inbox.failed = (err) => done(err);
     const onClose = () => done(new IoError('the server closed the connection during the handshake'));
     const timer = setTimeout(() => done(new IoError('the handshake timed out')), timeoutMs);
-    socket.on('data', onData);
     socket.on('close', onClose);
     socket.resume();
   });
@@ -100,7 +128,7 @@ function ok<C extends IncomingResponse['command']>(r: IncomingResponse, command:
 export class Session {
   readonly socket: net.Socket;
   readonly server: HandshakeResponse;
-  readonly #decoder: FrameDecoder;
+  readonly #inbox: Inbox;
   readonly writer = new FrameWriter();
   #events: SessionEvents | undefined;
   #closed = false;
@@ -108,19 +136,18 @@ export class Session {
   /** Time of the last frame sent, for keep-alive pings. */
   lastSentAt = Date.now();
 
-  private constructor(socket: net.Socket, decoder: FrameDecoder, server: HandshakeResponse) {
+  private constructor(socket: net.Socket, inbox: Inbox, server: HandshakeResponse) {
     this.socket = socket;
-    this.#decoder = decoder;
+    this.#inbox = inbox;
     this.server = server;
   }
 
   /** Connects, negotiates and authenticates. The first ids (1, 2) are used by the handshake. */
   static async open(o: ResolvedConnectOptions): Promise<Session> {
-    const socket = await openSocket(o);
+    const inbox = new Inbox();
+    const socket = await openSocket(o, inbox);
+    const decoder = inbox.decoder;
     try {
-      // Events and batches from the server routinely span many socket chunks: gathered into one
-      // body of the announced size, they are copied once.
-      const decoder = new FrameDecoder({ wholeBodies: true });
       socket.write(
         encodeRequest('Handshake', HANDSHAKE_ID, {
           minVersion: PROTOCOL_VERSION,
@@ -131,7 +158,7 @@ export class Session {
           clientName: o.clientName,
         }),
       );
-      const hs = ok(await nextResponse(socket, decoder, HANDSHAKE_ID, o.connectTimeoutMs), 'Handshake').body;
+      const hs = ok(await nextResponse(socket, inbox, HANDSHAKE_ID, o.connectTimeoutMs), 'Handshake').body;
       decoder.maxFrameBytes = o.maxFrameBytes;
       decoder.version = hs.version;
       if (hs.authMethods !== 0) {
@@ -139,13 +166,13 @@ export class Session {
         if (!o.credentials) throw new MillraceError(ErrorCodes.MR_UNAUTHENTICATED, 'the server requires authentication: pass credentials to connect()');
         const t = { serverNonce: hs.serverNonce, clientNonce: newNonce(), version: hs.version, features: hs.features, accessKeyId: o.credentials.accessKeyId };
         socket.write(encodeRequest('Authenticate', AUTH_ID, { accessKeyId: t.accessKeyId, clientNonce: t.clientNonce, clientProof: clientProof(o.credentials.secretAccessKey, t) }));
-        const auth = ok(await nextResponse(socket, decoder, AUTH_ID, o.connectTimeoutMs + 5000), 'Authenticate').body;
+        const auth = ok(await nextResponse(socket, inbox, AUTH_ID, o.connectTimeoutMs + 5000), 'Authenticate').body;
         // Mutual: a server that does not know the secret cannot have computed this.
         if (!proofMatches(serverProof(o.credentials.secretAccessKey, t), auth.serverProof)) {
           throw new MillraceError(ErrorCodes.MR_AUTH_FAILED, "the server's proof is wrong: it does not know this access key's secret");
         }
       }
-      return new Session(socket, decoder, hs);
+      return new Session(socket, inbox, hs);
     } catch (err) {
       socket.destroy();
       throw err;
@@ -156,13 +183,8 @@ export class Session {
   start(events: SessionEvents): void {
     this.#events = events;
     const socket = this.socket;
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Frame[];
-      try {
-        frames = this.#decoder.push(chunk);
-      } catch (err) {
-        return this.#fail(err as Error);
-      }
+    this.#inbox.failed = (err) => this.#fail(err);
+    this.#inbox.frames = (frames) => {
       for (const f of frames) {
         try {
           if (f.kind === FrameKind.Push) events.push(decodePush(f));
@@ -171,7 +193,7 @@ export class Session {
           return this.#fail(err as Error);
         }
       }
-    });
+    };
     socket.on('error', (err) => this.#fail(err));
     socket.on('close', () => this.#fail(undefined));
     socket.resume();

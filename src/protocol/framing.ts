@@ -80,6 +80,10 @@ export const POOLED_BODY_MAX_BYTES = 2 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 const INITIAL_BODY_BYTES = 64 * 1024;
+/** The BYOB scratch: a read between frames takes at most this much (Node's own read size). */
+const SCRATCH_BYTES = 64 * 1024;
+/** Bodies copied out of the scratch from this size on come from the body pool, if there is one. */
+const POOLED_COPY_MIN_BYTES = 4096;
 
 function checkLimit(n: number): number {
   if (!Number.isInteger(n) || n < PREAMBLE_MAX_FRAME_BYTES || n > MAX_FRAME_BYTES_CEILING) {
@@ -97,6 +101,11 @@ function checkLimit(n: number): number {
  * A frame that arrives within one chunk is a view of it: do not reuse a chunk's memory after pushing
  * it (socket chunks are never reused). After an error the decoder stays failed: the connection's
  * frame boundaries are lost.
+ *
+ * BYOB reads (net.Socket's `onread` with a buffer function) use readTarget() and landed() instead
+ * of push(): a body with its whole buffer (from the body pool, or wholeBodies) is read straight
+ * into it, with no socket chunk allocated and no copy; other bytes land in a scratch buffer of the
+ * decoder's, whose frames are copied out since the scratch is reused.
  */
 export class FrameDecoder {
   #maxFrameBytes: number;
@@ -113,6 +122,10 @@ export class FrameDecoder {
   /** The pool buffer of the body being filled, if it came from the pool. */
   #pooled: Buffer | undefined;
   #failed: ProtocolError | null = null;
+  /** BYOB: the scratch buffer, whether the last target was a body, and whether views must be copied. */
+  #scratch: Buffer | undefined;
+  #targetIsBody = false;
+  #copyViews = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = checkLimit(options.maxFrameBytes ?? PREAMBLE_MAX_FRAME_BYTES);
@@ -149,6 +162,40 @@ export class FrameDecoder {
     return this.#headFill === 0 && this.#partial === null;
   }
 
+  /**
+   * BYOB: where the next read should land. The unfilled rest of the body being received, when it
+   * has its whole buffer (taken now if the frame's header has just arrived), else the scratch.
+   */
+  readTarget(): Buffer {
+    if (this.#partial !== null && this.#failed === null) {
+      if (this.#body === null) this.#body = this.#wholeBody();
+      const body = this.#body;
+      if (body !== null && body.length >= this.#bodyLength) {
+        this.#targetIsBody = true;
+        return body.subarray(this.#bodyFill, this.#bodyLength);
+      }
+    }
+    this.#targetIsBody = false;
+    return (this.#scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+  }
+
+  /** BYOB: `n` bytes were read into the buffer readTarget() returned; the frames they completed. */
+  landed(n: number): Frame[] {
+    if (this.#failed) throw this.#failed;
+    if (!this.#targetIsBody) {
+      this.#copyViews = true;
+      try {
+        return this.push(this.#scratch!.subarray(0, n));
+      } finally {
+        this.#copyViews = false;
+      }
+    }
+    this.#bodyFill += n;
+    if (this.#bodyFill < this.#bodyLength) return [];
+    const frame = this.#finishBody();
+    return [frame];
+  }
+
   push(chunk: Buffer): Frame[] {
     if (this.#failed) throw this.#failed;
     const frames: Frame[] = [];
@@ -169,30 +216,16 @@ export class FrameDecoder {
       if (partial) {
         // The rest of a frame that started in an earlier chunk.
         const n = Math.min(this.#bodyLength - this.#bodyFill, end - pos);
-        let done = false;
-        if (this.#bodyFill === 0 && n === this.#bodyLength) {
+        if (this.#bodyFill === 0 && this.#body === null && n === this.#bodyLength) {
           // The whole body in this chunk: a view, as for a frame that arrives unsplit.
-          partial.body = chunk.subarray(pos, pos + n);
-          done = true;
-        } else {
-          this.#append(chunk, pos, pos + n);
-          if (this.#bodyFill === this.#bodyLength) {
-            // Exactly bodyLength long (#append caps its growth there), or a view of a pool buffer.
-            partial.body = this.#body!.length === this.#bodyLength ? this.#body! : this.#body!.subarray(0, this.#bodyLength);
-            if (this.#pooled) {
-              partial.pooled = this.#pooled;
-              this.#pooled = undefined;
-            }
-            done = true;
-          }
-        }
-        pos += n;
-        if (done) {
+          this.#setBody(partial, chunk.subarray(pos, pos + n));
           frames.push(partial);
           this.#partial = null;
-          this.#body = null;
-          this.#bodyFill = 0;
+        } else {
+          this.#append(chunk, pos, pos + n);
+          if (this.#bodyFill === this.#bodyLength) frames.push(this.#finishBody());
         }
+        pos += n;
         continue;
       }
 
@@ -216,7 +249,9 @@ export class FrameDecoder {
       const bodyLength = this.#parse(head, at);
 
       if (end - pos >= bodyLength) {
-        frames.push(this.#frame(head, at, chunk.subarray(pos, pos + bodyLength)));
+        const frame = this.#frame(head, at, EMPTY);
+        this.#setBody(frame, chunk.subarray(pos, pos + bodyLength));
+        frames.push(frame);
         pos += bodyLength;
       } else {
         this.#partial = this.#frame(head, at, EMPTY);
@@ -234,17 +269,51 @@ export class FrameDecoder {
    */
   #append(chunk: Buffer, from: number, to: number): void {
     const need = this.#bodyFill + (to - from);
-    let body = this.#body;
-    if (!body && this.#bodyPool && this.#bodyLength <= POOLED_BODY_MAX_BYTES) {
-      this.#body = body = this.#pooled = this.#bodyPool.acquire(this.#bodyLength);
-    } else if (!body || need > body.length) {
-      const size = this.#wholeBodies ? this.#bodyLength : Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2));
+    let body = this.#body ??= this.#wholeBody();
+    if (!body || need > body.length) {
+      const size = Math.min(this.#bodyLength, Math.max(need, INITIAL_BODY_BYTES, (body?.length ?? 0) * 2));
       const grown = Buffer.allocUnsafe(size);
       if (body) body.copy(grown, 0, 0, this.#bodyFill);
       this.#body = body = grown;
     }
     chunk.copy(body, this.#bodyFill, from, to);
     this.#bodyFill = need;
+  }
+
+  /** The buffer for a whole body, taken as its header arrives: from the pool, or with wholeBodies; else null. */
+  #wholeBody(): Buffer | null {
+    if (this.#bodyPool && this.#bodyLength <= POOLED_BODY_MAX_BYTES) return (this.#pooled = this.#bodyPool.acquire(this.#bodyLength));
+    if (this.#wholeBodies) return Buffer.allocUnsafe(this.#bodyLength);
+    return null;
+  }
+
+  /** The frame whose body has just been filled, handed over; the decoder is between frames again. */
+  #finishBody(): Frame {
+    const partial = this.#partial!;
+    // Exactly bodyLength long (#append caps its growth there), or a view of a pool buffer.
+    partial.body = this.#body!.length === this.#bodyLength ? this.#body! : this.#body!.subarray(0, this.#bodyLength);
+    if (this.#pooled) {
+      partial.pooled = this.#pooled;
+      this.#pooled = undefined;
+    }
+    this.#partial = null;
+    this.#body = null;
+    this.#bodyFill = 0;
+    return partial;
+  }
+
+  /** A body that arrived within one chunk: a view of it, or a copy when the chunk is the BYOB scratch. */
+  #setBody(frame: Frame, view: Buffer): void {
+    if (!this.#copyViews) {
+      frame.body = view;
+    } else if (this.#bodyPool && view.length >= POOLED_COPY_MIN_BYTES && view.length <= POOLED_BODY_MAX_BYTES) {
+      const pooled = this.#bodyPool.acquire(view.length);
+      view.copy(pooled);
+      frame.body = pooled.subarray(0, view.length);
+      frame.pooled = pooled;
+    } else {
+      frame.body = Buffer.from(view);
+    }
   }
 
   /** Validates the header at `at` and returns the body length. */

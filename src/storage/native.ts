@@ -85,6 +85,8 @@ export interface NativeAddon {
   init(createError: (code: string, message: string, details?: ErrorDetails) => Error): void;
   noop(): void;
   crc32c(data: Uint8Array, seed?: number): number;
+  /** A new descriptor (close-on-exec) for the same open file; throws MR_IO with the errno. */
+  dupFd(fd: number): number;
   md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
   /** See native/route_packed.cc: groups, or 0 with the failure in parts[0..3]. */

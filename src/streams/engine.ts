@@ -70,7 +70,8 @@ export class StreamsEngine {
   private readonly handles = new Map<string, ShardHandle>();
   private readonly routes = new Map<string, Routing>();
   private readonly metricsByStream = new Map<string, StreamMetrics>();
-  private readonly pool = new BufferPool();
+  /** Per-shard copies of routed batches: room for a few hundred MiB in flight (TCP puts of 64 × 1 MiB), decaying when idle. */
+  private readonly pool = new BufferPool({ maxBuffers: 256, maxBytes: 256 * 1024 * 1024 });
   private readonly timers = new Set<NodeJS.Timeout>();
   private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;

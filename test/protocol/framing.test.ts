@@ -251,6 +251,73 @@ describe('FrameDecoder', () => {
     expect(given).toHaveLength(1);
   });
 
+  it('BYOB reads: the same frames as push, bodies read straight into pool buffers, small frames copied out of the reused scratch', () => {
+    const given: Buffer[] = [];
+    const pool = { acquire: (size: number) => { const b = Buffer.alloc(size + 100, 0xee); given.push(b); return b; } };
+    const body = Buffer.alloc(300_000);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 253;
+    const { bytes: sample } = sampleStream();
+    const mid = encodeFrame(header({ requestId: 20 }), Buffer.alloc(10_000, 3));
+    const stream = Buffer.concat([sample, encodeFrame(header({ requestId: 21 }), body), mid, sample]);
+    const expected = flat(new FrameDecoder({ maxFrameBytes: 1 << 20 }).push(stream));
+    for (const step of [1, 5, 999, 70_000, stream.length]) {
+      given.length = 0;
+      const d = new FrameDecoder({ maxFrameBytes: 1 << 20, bodyPool: pool });
+      const frames: Frame[] = [];
+      const targets = new Set<ArrayBufferLike>();
+      const scratch = d.readTarget().buffer;
+      for (let pos = 0; pos < stream.length; ) {
+        const target = d.readTarget();
+        targets.add(target.buffer);
+        const n = Math.min(target.length, step, stream.length - pos);
+        stream.copy(target, 0, pos, pos + n);
+        // What a socket leaves past the bytes it read is not the decoder's to trust.
+        target.fill(0x5a, n);
+        frames.push(...d.landed(n));
+        pos += n;
+      }
+      // Checked after every read: a frame still viewing the scratch would have been overwritten.
+      expect(flat(frames)).toEqual(expected);
+      expect(d.idle).toBe(true);
+      const big = frames.find((f) => f.requestId === 21)!;
+      expect(big.pooled).toBeDefined();
+      expect(given).toContain(big.pooled);
+      if (step >= 999) {
+        // Past its first bytes, the big body was read straight into its pool buffer.
+        expect(targets.has(big.pooled!.buffer)).toBe(true);
+      }
+      // The 10 KB body came out of the scratch into a pool buffer too (or was read into one).
+      expect(frames.find((f) => f.requestId === 20)!.pooled).toBeDefined();
+      // No frame views the scratch (the first target of a fresh decoder), which the next read reuses.
+      for (const f of frames) expect(f.body.length === 0 || f.body.buffer !== scratch).toBe(true);
+    }
+  });
+
+  it('BYOB reads: a bad header fails the decoder, and it stays failed', () => {
+    const d = new FrameDecoder();
+    const bad = encodeFrame(header({ version: 9 }));
+    const t = d.readTarget();
+    bad.copy(t);
+    expectProtocolError(() => d.landed(bad.length), WireErrorCode.MR_UNSUPPORTED_VERSION);
+    expect(d.readTarget().length).toBeGreaterThan(0);
+    expectProtocolError(() => d.landed(1), WireErrorCode.MR_UNSUPPORTED_VERSION);
+  });
+
+  it('BYOB reads with wholeBodies: a body announced by its header is read into one buffer of its size', () => {
+    const d = new FrameDecoder({ maxFrameBytes: 1 << 20, wholeBodies: true });
+    const body = Buffer.alloc(150_000, 9);
+    const frame = encodeFrame(header({ requestId: 4 }), body);
+    let t = d.readTarget();
+    frame.copy(t, 0, 0, FRAME_HEADER_SIZE);
+    expect(d.landed(FRAME_HEADER_SIZE)).toEqual([]);
+    t = d.readTarget();
+    expect(t.length).toBe(body.length);
+    frame.copy(t, 0, FRAME_HEADER_SIZE);
+    const [f] = d.landed(body.length);
+    expect(f!.body.buffer).toBe(t.buffer);
+    expect(f!.body.equals(body)).toBe(true);
+  });
+
   it('reads header fields exactly', () => {
     const [f] = new FrameDecoder().push(encodeFrame({ version: 1, kind: FrameKind.Push, command: 0xfffe, requestId: 0xfffffffe, status: 0xfffd }));
     expect(f).toMatchObject({ version: 1, kind: FrameKind.Push, command: 0xfffe, requestId: 0xfffffffe, status: 0xfffd });

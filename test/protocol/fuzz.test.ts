@@ -251,7 +251,10 @@ function fuzzFrames(r: Rng, iterations: number, stats: Stats): void {
     const t0 = performance.now();
     // Every other input through the client's decoder, which allocates announced bodies whole
     // (alternating by index rather than drawing from `r`, so the inputs of a seed stay the same).
-    const decoder = new FrameDecoder({ maxFrameBytes: FRAME_LIMIT, wholeBodies: i % 2 === 1 });
+    // Half of each through BYOB reads (readTarget/landed, as a socket with `onread` feeds it), the
+    // server's with a body pool.
+    const byob = i % 4 >= 2;
+    const decoder = new FrameDecoder({ maxFrameBytes: FRAME_LIMIT, wholeBodies: i % 2 === 1, bodyPool: byob && i % 2 === 0 ? { acquire: (n) => Buffer.allocUnsafe(n) } : undefined });
     const accepted: Frame[] = [];
     largestAllocation = 0;
     guarded(() => {
@@ -259,8 +262,15 @@ function fuzzFrames(r: Rng, iterations: number, stats: Stats): void {
       try {
         let pos = 0;
         while (pos < input.length) {
-          const n = 1 + r.int(input.length - pos);
-          for (const f of decoder.push(input.subarray(pos, pos + n))) frames.push(f);
+          let n = 1 + r.int(input.length - pos);
+          if (byob) {
+            const target = decoder.readTarget();
+            n = Math.min(n, target.length);
+            input.copy(target, 0, pos, pos + n);
+            for (const f of decoder.landed(n)) frames.push(f);
+          } else {
+            for (const f of decoder.push(input.subarray(pos, pos + n))) frames.push(f);
+          }
           pos += n;
           if (decoder.bufferedBytes > FRAME_LIMIT) fail(`decoder holds ${decoder.bufferedBytes} bytes`, input, '');
         }

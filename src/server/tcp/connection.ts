@@ -72,6 +72,18 @@ export interface ConnectionHost {
   closed(c: Connection): void;
 }
 
+/** Reads into buffers the decoder names (net.Socket's `onread` with a buffer function). */
+export interface ByobReads {
+  buffer: () => Buffer;
+  callback: (bytesRead: number) => void;
+}
+
+/**
+ * Gives the connection its socket: one made with `onread` (byob: true, data arrives through it),
+ * or one read through 'data' events (byob: false) where that is not possible (TLS, say).
+ */
+export type AttachSocket = (onread: ByobReads) => { socket: Socket; byob: boolean };
+
 export class Connection {
   readonly socket: Socket;
   readonly #host: ConnectionHost;
@@ -96,10 +108,12 @@ export class Connection {
   /** Response bytes the GetBatch requests in flight may produce: reads are not started past the output limit. */
   #reserved = 0;
 
-  constructor(socket: Socket, host: ConnectionHost) {
-    this.socket = socket;
+  constructor(attach: Socket | AttachSocket, host: ConnectionHost) {
     this.#host = host;
     this.#decoder = new FrameDecoder({ bodyPool: host.bodyPool });
+    const onread: ByobReads = { buffer: () => this.#decoder.readTarget(), callback: (n) => this.#onLanded(n) };
+    const { socket, byob } = typeof attach === 'function' ? attach(onread) : { socket: attach, byob: false };
+    this.socket = socket;
     this.outbox = new Outbox(
       socket,
       (err) => {
@@ -110,7 +124,7 @@ export class Connection {
     );
     this.subscriptions = new SubscriptionSet(this, host.mr, host.limits);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    if (!byob) socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => {
       this.pump();
       this.subscriptions.writable();
@@ -143,7 +157,6 @@ export class Connection {
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#phase === 'ready') this.#timer?.refresh();
     let frames: Frame[];
     try {
       frames = this.#decoder.push(chunk);
@@ -151,6 +164,23 @@ export class Connection {
       this.#fatal(err);
       return;
     }
+    this.#received(frames);
+  }
+
+  /** BYOB: `n` bytes landed where the decoder asked. */
+  #onLanded(n: number): void {
+    let frames: Frame[];
+    try {
+      frames = this.#decoder.landed(n);
+    } catch (err) {
+      this.#fatal(err);
+      return;
+    }
+    this.#received(frames);
+  }
+
+  #received(frames: Frame[]): void {
+    if (this.#phase === 'ready') this.#timer?.refresh();
     if (frames.length === 0) return;
     if (this.#backlogAt >= this.#backlog.length) {
       this.#backlog = frames;

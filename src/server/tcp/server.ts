@@ -8,6 +8,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { FrameWriter, WireErrorCode } from '../../protocol/index.js';
+import { adoptAccepted } from '../../storage/socket-adopt.js';
 import { BufferPool } from '../../streams/buffer-pool.js';
 import { CheckpointStore } from './checkpoints.js';
 import { Connection, type ConnectionHost } from './connection.js';
@@ -28,6 +29,8 @@ export interface TcpServerStats {
   bufferedBytes: number;
   /** The largest unsent output any one connection has had. */
   maxBufferedBytesSeen: number;
+  /** Request bodies split across reads: buffers allocated, and taken again from the pool. */
+  bodyBuffers: { allocated: number; reused: number };
 }
 
 export interface TcpServer {
@@ -57,7 +60,9 @@ export function createTcpServer(options: TcpServerOptions): TcpServer {
     credentials: new Map((options.credentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey])),
     serverName: options.serverName ?? 'millrace',
     logger,
-    bodyPool: new BufferPool(64, 64 * 1024 * 1024),
+    // Room for every body the server-wide limit lets be in processing at once: a smaller pool
+    // turns each body past its size into a fresh allocation, and those into full collections.
+    bodyPool: new BufferPool({ maxBuffers: 1024, maxBytes: limits.maxServerInFlightBytes }),
     inFlightBytes: 0,
     blockOnServer(c) {
       blocked.add(c);
@@ -91,13 +96,22 @@ export function createTcpServer(options: TcpServerOptions): TcpServer {
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    const c = new Connection(socket, host);
+    const c = options.tls
+      ? new Connection(socket, host)
+      : new Connection((onread) => {
+          // Plain TCP: reads land in the frames' own buffers (storage/socket-adopt.ts).
+          const own = adoptAccepted(socket, onread);
+          if (own) return { socket: own, byob: true };
+          socket.resume();
+          return { socket, byob: false };
+        }, host);
     connections.add(c);
   };
 
+  // Plain sockets start paused: one that is adopted must not have read anything yet.
   const listener = options.tls
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, accept)
-    : net.createServer({ noDelay: true }, accept);
+    : net.createServer({ noDelay: true, pauseOnConnect: true }, accept);
   if (options.tls) (listener as tls.Server).on('tlsClientError', (err) => logger.debug({ err: err.message }, 'tcp: tls client error'));
 
   return {
@@ -112,7 +126,8 @@ export function createTcpServer(options: TcpServerOptions): TcpServer {
         inFlight += c.inFlight;
         bufferedBytes += c.outbox.bufferedBytes;
       }
-      return { connections: connections.size, inFlight, inFlightBytes: host.inFlightBytes, bufferedBytes, maxBufferedBytesSeen };
+      const { allocated, reused } = host.bodyPool;
+      return { connections: connections.size, inFlight, inFlightBytes: host.inFlightBytes, bufferedBytes, maxBufferedBytesSeen, bodyBuffers: { allocated, reused } };
     },
     listen() {
       return new Promise<TcpServerAddress>((resolve, reject) => {

@@ -104,6 +104,16 @@ describe('PutBatch', () => {
       expect(got).toHaveLength(24_000);
       expect(new Set(got)).toEqual(want);
     }
+    // Every body was read into a pool buffer (straight from the socket: no chunk per read), and
+    // after the first wave they came back and were taken again, not allocated anew.
+    const { allocated, reused } = s.server.stats().bodyBuffers;
+    expect(allocated + reused).toBeGreaterThanOrEqual(48);
+    expect(allocated).toBeLessThanOrEqual(24);
+    const before = s.server.stats().bodyBuffers;
+    for (let b = 0; b < 10; b++) await client.putRecords('pooled-3', batch(b));
+    const after = s.server.stats().bodyBuffers;
+    expect(after.allocated).toBe(before.allocated);
+    expect(after.reused).toBe(before.reused + 10);
   });
 
   it('refuses a malformed targeted batch without storing any of it', async () => {

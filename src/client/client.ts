@@ -140,10 +140,11 @@ export class ClientCore implements TcpConnection {
     });
     const idle = session.server.idleTimeoutMs;
     if (idle > 0) {
-      // A quiet connection pings well before the server's idle timeout would close it.
+      // A quiet connection pings by half the server's idle timeout: the other half is slack for a
+      // busy event loop on either side.
       this.#ping = setInterval(() => {
-        if (Date.now() - session.lastSentAt >= idle / 3) this.callOn(session, 'Ping', { payload: Buffer.alloc(0) }).catch(() => undefined);
-      }, Math.max(10, Math.floor(idle / 3)));
+        if (Date.now() - session.lastSentAt >= idle / 4) this.callOn(session, 'Ping', { payload: Buffer.alloc(0) }).catch(() => undefined);
+      }, Math.max(10, Math.floor(idle / 4)));
       this.#ping.unref();
     }
     for (const r of this.receivers) r.attached(this);

@@ -1,6 +1,8 @@
 // handlers/records.ts and subscriptions.ts over real sockets: puts stored from the frame's packed
 // payload, reads and pushes sent as the log's packed batches, cut at record boundaries, for plain,
 // LZ4-compressed and encrypted streams (whose batches are decoded before they are sent).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, recordsOf, type MillraceClient } from '../../../src/client/index.js';
 import type { Compression } from '../../../src/storage/types.js';
@@ -122,5 +124,26 @@ describe('PutBatch', () => {
     await client.createStream('s', { shardCount: 1 });
     await expect(client.putRecords('s', [{ partitionKey: 'k', data: 'x' }], { shardId: 'shardId-000000000007' })).rejects.toMatchObject({ name: 'InvalidArgumentException' });
     expect((await client.getBatch('s', SH, { position: { type: 'LATEST' } })).nextOffset).toBe(0);
+  });
+});
+
+describe('GetBatch long poll', () => {
+  it('ends at waitMs with nothing, even when the GC runs while it waits', async () => {
+    // The wait's timer must be held strongly: a timeout signal referenced only by
+    // AbortSignal.any() can be collected before it fires (nodejs/node#57736), and the poll hangs.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    s = await startServer();
+    client = await connect({ port: s.port });
+    await client.createStream('s', { shardCount: 1 });
+    for (let round = 0; round < 5; round++) {
+      const poll = client.getBatch('s', SH, { position: { type: 'LATEST' }, waitMs: 100 });
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        gc();
+      }
+      const res = await Promise.race([poll, new Promise((r) => setTimeout(() => r('still waiting'), 3000))]);
+      expect(res).toMatchObject({ batches: [], shardEnd: false });
+    }
   });
 });

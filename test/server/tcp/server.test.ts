@@ -174,13 +174,13 @@ describe('limits', () => {
   });
 
   it('closes an idle connection with GoAway; the client keeps its own alive with pings', async () => {
-    const s = await started({ limits: { idleTimeoutMs: 800 } });
+    const s = await started({ limits: { idleTimeoutMs: 1000 } });
     const r = await raw(s.port);
     await r.handshake();
     expect(await r.next()).toMatchObject({ command: 'GoAway', ok: true });
     await r.waitClosed();
     const c = await client(s.port);
-    await new Promise((res) => setTimeout(res, 2000));
+    await new Promise((res) => setTimeout(res, 2500));
     expect(s.server.stats().connections).toBe(1);
     expect(await c.ping()).toBeGreaterThanOrEqual(0);
   });

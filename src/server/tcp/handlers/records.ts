@@ -33,21 +33,35 @@ interface ReadOutcome {
   atShardEnd: boolean;
 }
 
-/** Waits up to `waitMs` for a first record, following the shard's appends (no polling). */
+/**
+ * Waits up to `waitMs` for a first record, following the shard's appends (no polling).
+ * Its own timer and controller, not AbortSignal.any([…, AbortSignal.timeout()]): Node can collect
+ * a timeout signal held only by a composite before it fires (nodejs/node#57736), which left a long
+ * poll waiting forever, and any() leaves a listener on the connection's signal per call.
+ */
 async function longPoll(ctx: HandlerContext, req: GetBatchRequest, offset: number, maxRecords: number, waitMs: number): Promise<ReadOutcome | undefined> {
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(waitMs)]);
-  const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, packed: true, signal });
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  if (ctx.signal.aborted) return undefined;
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(stop, waitMs);
   try {
-    for (;;) {
-      const r = await tail.next();
-      if (r.done) return undefined;
-      if (r.value.batches?.length || r.value.atShardEnd) return r.value;
+    const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, packed: true, signal: ac.signal });
+    try {
+      for (;;) {
+        const r = await tail.next();
+        if (r.done) return undefined;
+        if (r.value.batches?.length || r.value.atShardEnd) return r.value;
+      }
+    } catch (err) {
+      if (ac.signal.aborted) return undefined;
+      throw err;
+    } finally {
+      await tail.return?.();
     }
-  } catch (err) {
-    if (signal.aborted) return undefined;
-    throw err;
   } finally {
-    await tail.return?.();
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', stop);
   }
 }
 

@@ -75,7 +75,7 @@ const ZEROS = Array.from({ length: WINDOW_DIGITS + 1 }, (_, i) => '0'.repeat(i))
  * Encodes the sequence numbers of one shard. Positions are taken in windows: for the current
  * window, every digit but the last nine is one cached string, and a number's last nine digits are
  * the window's low part plus the distance into the window, in plain small-integer arithmetic. Per
- * record this costs one small-integer-to-string conversion and two concatenations, instead of
+ * record this costs one small-integer-to-string conversion and one concatenation, instead of
  * bigint formatting, on the write and read hot paths. A position outside the window moves it (one
  * bigint formatting).
  */
@@ -86,6 +86,8 @@ export class ShardSequencer {
   private windowStart = 0;
   private head = '';
   private low = 0;
+  /** head + n zeros, by n: built on first use in a window. */
+  private prefixes: (string | undefined)[] = [];
 
   constructor(epoch: number, shardIndex: number) {
     this.epoch = epoch;
@@ -112,7 +114,9 @@ export class ShardSequencer {
       low = this.low;
     }
     const digits = String(low);
-    return this.head + ZEROS[WINDOW_DIGITS - digits.length] + digits;
+    const pad = WINDOW_DIGITS - digits.length;
+    // One concatenation per number: the leading digits with their zero padding are cached.
+    return (this.prefixes[pad] ??= this.head + ZEROS[pad]) + digits;
   }
 
   private moveWindow(position: number): void {
@@ -120,5 +124,6 @@ export class ShardSequencer {
     this.windowStart = position;
     this.head = text.slice(0, text.length - WINDOW_DIGITS);
     this.low = Number(text.slice(text.length - WINDOW_DIGITS));
+    this.prefixes = new Array(WINDOW_DIGITS + 1);
   }
 }

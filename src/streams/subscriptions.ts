@@ -139,16 +139,19 @@ export class ShardTail implements AsyncIterableIterator<TailBatch>, Subscription
     this.offset = startOffset;
     this.lifetime = setTimeout(() => this.end(), opts.lifetimeMs);
     this.onAbort = () => this.end(opts.signal?.reason);
-    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    // A signal aborted already fires no event: the tail is over before it starts.
+    if (opts.signal?.aborted) this.onAbort();
+    else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** Called once when the tail finishes, whatever the cause. */
+  /** Called once when the tail finishes, whatever the cause (at once if it has). */
   onEnd(fn: () => void): void {
-    this.onFinish = fn;
+    if (this.done) fn();
+    else this.onFinish = fn;
   }
 
   attach(log: ShardLog): void {
-    this.unsubscribe = log.onAppend(() => this.wake());
+    if (!this.done) this.unsubscribe = log.onAppend(() => this.wake());
   }
 
   wake(): void {

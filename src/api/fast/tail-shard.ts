@@ -16,6 +16,8 @@ export interface TailOptions {
   /** Yield the records as packed batches in `batches` (and `records` empty); maxBytes of 10 MiB then counts packed bytes. */
   packed?: boolean;
   signal?: AbortSignal;
+  /** End the tail (done, no error) after this many ms, e.g. a long poll's wait (default: never). */
+  lifetimeMs?: number;
 }
 
 const NO_LIFETIME = 2 ** 31 - 1;
@@ -25,6 +27,8 @@ export async function tailShard(engine: StreamsEngine, streamName: string, shard
   const shard = shardOf(engine, stream, shardId);
   const handle = engine.handle(stream, shard);
   if (opts.packed !== undefined && typeof opts.packed !== 'boolean') throw new InvalidArgumentError('packed must be a boolean');
+  const lifetimeMs = opts.lifetimeMs ?? NO_LIFETIME;
+  if (!Number.isInteger(lifetimeMs) || lifetimeMs < 0 || lifetimeMs > NO_LIFETIME) throw new InvalidArgumentError(`lifetimeMs must be an integer in [0, ${NO_LIFETIME}]`);
   const log = await handle.open();
   const limits = { maxRecords: opts.maxRecords ?? 10_000, maxBytes: 10 * 1024 * 1024 };
   const start = opts.offset ?? (await engine.endOffset(handle));
@@ -34,7 +38,7 @@ export async function tailShard(engine: StreamsEngine, streamName: string, shard
     handle,
     start,
     { read: opts.packed ? (offset) => readPacked(engine, stream, handle, offset, limits) : (offset) => engine.read(stream, handle, offset, limits) },
-    { lifetimeMs: NO_LIFETIME, heartbeatMs: engine.options.subscriptionHeartbeatMs, signal: opts.signal },
+    { lifetimeMs, heartbeatMs: engine.options.subscriptionHeartbeatMs, signal: opts.signal },
   );
   engine.subscriptions.addAnonymous(tail);
   tail.onEnd(() => engine.subscriptions.remove(tail));

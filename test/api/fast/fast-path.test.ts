@@ -36,6 +36,20 @@ describe('fast path', () => {
     await tail.return!();
   });
 
+  it('ends a tail after its lifetime, and at once on a signal that was already aborted', async () => {
+    const mr = await openMillrace();
+    await mr.kinesis.createStream({ StreamName: 's', ShardCount: 1 });
+    const timed = await mr.fast.tail('s', 'shardId-000000000000', { lifetimeMs: 50 });
+    expect((await timed.next()).done).toBe(false); // the first batch comes at once, empty
+    const ended = await Promise.race([timed.next(), new Promise((r) => setTimeout(() => r('still waiting'), 3000))]);
+    expect(ended).toEqual({ done: true, value: undefined });
+    const gone = AbortSignal.abort(new Error('gone'));
+    const aborted = await mr.fast.tail('s', 'shardId-000000000000', { signal: gone });
+    await expect(aborted.next()).rejects.toThrow('gone');
+    expect((await failure(mr.fast.tail('s', 'shardId-000000000000', { lifetimeMs: -1 }))).name).toBe('InvalidArgumentError');
+    expect((await failure(mr.fast.tail('s', 'shardId-000000000000', { lifetimeMs: 1.5 }))).name).toBe('InvalidArgumentError');
+  });
+
   it('reports bad arguments', async () => {
     const mr = await openMillrace();
     await mr.kinesis.createStream({ StreamName: 's', ShardCount: 1 });

@@ -34,34 +34,24 @@ interface ReadOutcome {
 }
 
 /**
- * Waits up to `waitMs` for a first record, following the shard's appends (no polling).
- * Its own timer and controller, not AbortSignal.any([…, AbortSignal.timeout()]): Node can collect
- * a timeout signal held only by a composite before it fires (nodejs/node#57736), which left a long
- * poll waiting forever, and any() leaves a listener on the connection's signal per call.
+ * Waits up to `waitMs` for a first record, following the shard's appends (no polling). The wait
+ * is the tail's own lifetime timer, not AbortSignal.any([…, AbortSignal.timeout()]): Node can
+ * collect a timeout signal held only by a composite before it fires (nodejs/node#57736), which
+ * left a long poll waiting forever.
  */
 async function longPoll(ctx: HandlerContext, req: GetBatchRequest, offset: number, maxRecords: number, waitMs: number): Promise<ReadOutcome | undefined> {
-  const ac = new AbortController();
-  const stop = (): void => ac.abort();
-  if (ctx.signal.aborted) return undefined;
-  ctx.signal.addEventListener('abort', stop, { once: true });
-  const timer = setTimeout(stop, waitMs);
+  const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, packed: true, signal: ctx.signal, lifetimeMs: waitMs });
   try {
-    const tail = await ctx.mr.fast.tail(req.streamName, req.shardId, { offset, maxRecords, packed: true, signal: ac.signal });
-    try {
-      for (;;) {
-        const r = await tail.next();
-        if (r.done) return undefined;
-        if (r.value.batches?.length || r.value.atShardEnd) return r.value;
-      }
-    } catch (err) {
-      if (ac.signal.aborted) return undefined;
-      throw err;
-    } finally {
-      await tail.return?.();
+    for (;;) {
+      const r = await tail.next();
+      if (r.done) return undefined;
+      if (r.value.batches?.length || r.value.atShardEnd) return r.value;
     }
+  } catch (err) {
+    if (ctx.signal.aborted) return undefined;
+    throw err;
   } finally {
-    clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', stop);
+    await tail.return?.();
   }
 }
 

@@ -20,6 +20,12 @@ export type MillraceOptions = StreamsOptions;
 export interface CallOptions {
   /** Ends a SubscribeToShard event stream (and nothing else yet: other calls complete quickly). */
   abortSignal?: AbortSignal;
+  /**
+   * For faces that encode records themselves (the HTTP server's JSON): GetRecords and PutRecords
+   * return an empty `Records` and keep the records unbuilt under a symbol (PACKED_RECORDS in
+   * api/kinesis/records.ts). Leave it unset to get AWS's shape.
+   */
+  packedRecords?: boolean;
 }
 
 /**
@@ -77,7 +83,11 @@ export class Millrace {
     const api: Record<string, unknown> = {};
     for (const name of Object.keys(kinesisActions) as KinesisActionName[]) {
       api[lowerFirst(name)] = (input?: unknown, options?: CallOptions) =>
-        runKinesisAction(options?.abortSignal ? { engine, signal: options.abortSignal } : this.#ctx, name, input ?? {});
+        runKinesisAction(
+          options?.abortSignal || options?.packedRecords ? { engine, signal: options.abortSignal, packedRecords: options.packedRecords === true } : this.#ctx,
+          name,
+          input ?? {},
+        );
     }
     this.kinesis = Object.freeze(api) as KinesisApi;
     this.fast = Object.freeze({

@@ -132,6 +132,15 @@ export class RecordCursor {
     return this.buf.toString('utf8', this.keyStart, this.keyStart + this.keyLen);
   }
 
+  /** Where the current record's partition key (UTF-8) starts in the cursor's buffer, and its length. */
+  get keyOffset(): number {
+    return this.keyStart;
+  }
+
+  get keyLength(): number {
+    return this.keyLen;
+  }
+
   explicitHashKey(): Uint8Array | undefined {
     if (!this.hasHash) return undefined;
     const s = this.start + RECORD_HEADER_SIZE;

@@ -6,4 +6,9 @@ export interface KinesisContext {
   readonly engine: StreamsEngine;
   /** Cancels long-lived calls (SubscribeToShard). */
   readonly signal?: AbortSignal;
+  /**
+   * GetRecords leaves its records packed and PutRecords its results unbuilt (PACKED_RECORDS in
+   * records.ts): for a face that encodes them itself.
+   */
+  readonly packedRecords?: boolean;
 }

@@ -7,7 +7,7 @@ import { validateInput, STREAM_ARN, STREAM_ID } from '../validate.js';
 import { childShards, fail } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
-import { kinesisRecordsOf, millisBehind } from './records.js';
+import { kinesisRecordsOf, millisBehind, packedRecordsStats, PACKED_RECORDS, type BuiltRecords, type PackedRecords } from './records.js';
 import type { GetRecordsInput, GetRecordsOutput } from './shapes.js';
 
 export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -47,11 +47,15 @@ export async function getRecords(ctx: KinesisContext, input: GetRecordsInput): P
   // Packed batches, then AWS's records straight from them. 10 MiB counts packed bytes (data, keys
   // and record headers), a little stricter than data alone.
   const res = await readPacked(engine, stream, handle, pos.offset, { maxRecords: req.Limit ?? 10000, maxBytes: MAX_GET_RECORDS_BYTES });
-  const built = kinesisRecordsOf(stream, handle.sequencer, res.batches);
-  const { records, bytes, lastTimestamp } = built;
+  let built: BuiltRecords;
+  let packed: PackedRecords | undefined;
+  if (ctx.packedRecords) ({ packed, ...built } = packedRecordsStats(stream, handle.sequencer, res.batches));
+  else built = kinesisRecordsOf(stream, handle.sequencer, res.batches);
+  const { records, count, bytes, lastTimestamp } = built;
   throttle?.chargeRead(bytes);
 
   const out: GetRecordsOutput = { Records: records, MillisBehindLatest: millisBehind(now, built, res.nextOffset, res.endOffset) };
+  if (packed !== undefined) Object.defineProperty(out, PACKED_RECORDS, { value: packed });
   if (shard.endOffset !== undefined && res.nextOffset >= shard.endOffset) {
     out.ChildShards = childShards(stream, shard);
   } else {
@@ -59,10 +63,10 @@ export async function getRecords(ctx: KinesisContext, input: GetRecordsInput): P
   }
 
   metrics.add('GetRecords.Success');
-  metrics.add('GetRecords.Records', records.length);
+  metrics.add('GetRecords.Records', count);
   metrics.add('GetRecords.Bytes', bytes);
-  metrics.addShard(handle.shardId, 'OutgoingRecords', records.length);
+  metrics.addShard(handle.shardId, 'OutgoingRecords', count);
   metrics.addShard(handle.shardId, 'OutgoingBytes', bytes);
-  metrics.iteratorAge(handle.shardId, records.length ? Math.max(0, now - lastTimestamp) : 0);
+  metrics.iteratorAge(handle.shardId, count ? Math.max(0, now - lastTimestamp) : 0);
   return out;
 }

@@ -27,14 +27,14 @@ export async function putRecord(ctx: KinesisContext, input: PutRecordInput): Pro
   if (req.SequenceNumberForOrdering !== undefined && !decodeSequenceNumber(req.SequenceNumberForOrdering)) {
     fail('InvalidArgumentException', msg.sequenceForOrdering(req.SequenceNumberForOrdering, stream.name, ctx.engine.account));
   }
-  const [o] = (await putEntries(ctx, stream, [req])).records;
-  if (o!.ErrorCode !== undefined) {
-    fail(o!.ErrorCode === 'ProvisionedThroughputExceededException' ? 'ProvisionedThroughputExceededException' : 'InternalFailureException', o!.ErrorMessage!);
+  const o = (await putEntries(ctx, stream, [req])).results.entryAt(0);
+  if (o.ErrorCode !== undefined) {
+    fail(o.ErrorCode === 'ProvisionedThroughputExceededException' ? 'ProvisionedThroughputExceededException' : 'InternalFailureException', o.ErrorMessage!);
   }
   const m = ctx.engine.metrics(stream.name);
   m.add('PutRecord.Success');
   m.add('PutRecord.Bytes', req.Data.byteLength + Buffer.byteLength(req.PartitionKey));
-  const out: PutRecordOutput = { ShardId: o!.ShardId!, SequenceNumber: o!.SequenceNumber! };
+  const out: PutRecordOutput = { ShardId: o.ShardId!, SequenceNumber: o.SequenceNumber! };
   if (stream.encryptionType === 'KMS') out.EncryptionType = 'KMS';
   return out;
 }

@@ -7,6 +7,7 @@ import { fail, liveStream } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
 import { putEntries } from './put.js';
+import { PACKED_RECORDS } from './records.js';
 import type { PutRecordsInput, PutRecordsOutput } from './shapes.js';
 
 export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -74,15 +75,18 @@ export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): P
   for (const r of req.Records) total += r.Data.byteLength + utf8Length(r.PartitionKey);
   if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
 
-  const { records, failed, throttled } = await putEntries(ctx, stream, req.Records);
+  const { results, failed, throttled } = await putEntries(ctx, stream, req.Records);
+  const n = results.length;
   const m = ctx.engine.metrics(stream.name);
   m.add('PutRecords.Success');
-  m.add('PutRecords.Records', records.length);
+  m.add('PutRecords.Records', n);
   m.add('PutRecords.Bytes', total);
-  m.add('PutRecords.SuccessfulRecords', records.length - failed);
+  m.add('PutRecords.SuccessfulRecords', n - failed);
   m.add('PutRecords.FailedRecords', failed);
   m.add('PutRecords.ThrottledRecords', throttled);
-  const out: PutRecordsOutput = { FailedRecordCount: failed, Records: records };
+  // A face that encodes the results itself gets them unbuilt (see PACKED_RECORDS in records.ts).
+  const out: PutRecordsOutput = { FailedRecordCount: failed, Records: ctx.packedRecords ? [] : results.toRecords() };
+  if (ctx.packedRecords) Object.defineProperty(out, PACKED_RECORDS, { value: results });
   if (stream.encryptionType === 'KMS') out.EncryptionType = 'KMS';
   return out;
 }

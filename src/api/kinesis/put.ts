@@ -9,6 +9,7 @@ import { KmsError } from '../../errors.js';
 import type { AppendResult } from '../../storage/types.js';
 import type { StreamEntry } from '../../streams/catalog.js';
 import { REJECTED, releaseBatch, routeBatch, type Admit } from '../../streams/routed-batch.js';
+import type { ShardSequencer } from '../../core/sequence-number.js';
 import { fail } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
@@ -20,14 +21,50 @@ export interface PutEntry {
   ExplicitHashKey?: string;
 }
 
-/** Per-record results in PutRecords' shape, plus counts for metrics and FailedRecordCount. */
+/** Per-record results, with counts for metrics and FailedRecordCount. */
 export interface PutOutcome {
-  records: PutRecordsResultEntry[];
+  results: PutResults;
   failed: number;
   throttled: number;
 }
 
 const INTERNAL_FAILURE: PutRecordsResultEntry = { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
+
+/**
+ * PutRecords' per-record results as the write left them: each record's shard part and rank in it,
+ * each part's first offset. Entries in AWS's shape are built on demand (toRecords, entryAt); a face
+ * that encodes them itself reads the parts (src/server/http/records-json.ts), so 500 result objects
+ * and their strings are not built only to be serialized.
+ */
+export class PutResults {
+  constructor(
+    /** For record i: its part, or REJECTED (refused by the write throttle). */
+    readonly partOf: Uint32Array,
+    /** For record i: its index within its part. */
+    readonly rank: Uint32Array,
+    /** Per part: the sequencer and shard id of its shard, and its first offset (-1: the append failed). */
+    readonly parts: ReadonlyArray<{ readonly sequencer: ShardSequencer; readonly shardId: string; readonly firstOffset: number }>,
+    /** The entry of a record refused by the throttle (ProvisionedThroughputExceededException). */
+    private readonly rejectedEntry: (i: number) => PutRecordsResultEntry,
+  ) {}
+
+  get length(): number {
+    return this.partOf.length;
+  }
+
+  entryAt(i: number): PutRecordsResultEntry {
+    const p = this.partOf[i]!;
+    if (p === REJECTED) return this.rejectedEntry(i);
+    const part = this.parts[p]!;
+    return part.firstOffset < 0 ? { ...INTERNAL_FAILURE } : { SequenceNumber: part.sequencer.forOffset(part.firstOffset + this.rank[i]!), ShardId: part.shardId };
+  }
+
+  toRecords(): PutRecordsResultEntry[] {
+    const records = new Array<PutRecordsResultEntry>(this.length);
+    for (let i = 0; i < records.length; i++) records[i] = this.entryAt(i);
+    return records;
+  }
+}
 
 export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entries: readonly PutEntry[]): Promise<PutOutcome> {
   const { engine } = ctx;
@@ -63,35 +100,27 @@ export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entri
   const settled = await Promise.allSettled(parts.map((p) => engine.appendPacked(p.handle, p.payload, p.count)));
   releaseBatch(routing, batch);
 
-  const firstOffsets = new Array<number>(parts.length);
+  const done = new Array<{ sequencer: ShardSequencer; shardId: string; firstOffset: number }>(parts.length);
   let failed = batch.rejected;
   for (let p = 0; p < parts.length; p++) {
     const s = settled[p]!;
-    const part = parts[p]!;
+    const { handle, count, dataBytes } = parts[p]!;
+    let firstOffset = -1;
     if (s.status === 'rejected') {
       // A lone record (PutRecord) surfaces the error itself, mapped like any other; so does a key
       // that became unusable, which AWS reports for the whole call.
       if (n === 1 || s.reason instanceof KmsError) throw s.reason;
-      firstOffsets[p] = -1;
-      failed += part.count;
-      continue;
+      failed += count;
+    } else {
+      firstOffset = (s.value as AppendResult).firstOffset;
+      metrics.addShard(handle.shardId, 'IncomingRecords', count);
+      metrics.addShard(handle.shardId, 'IncomingBytes', dataBytes);
     }
-    firstOffsets[p] = (s.value as AppendResult).firstOffset;
-    metrics.addShard(part.handle.shardId, 'IncomingRecords', part.count);
-    metrics.addShard(part.handle.shardId, 'IncomingBytes', part.dataBytes);
+    done[p] = { sequencer: handle.sequencer, shardId: handle.shardId, firstOffset };
   }
-
-  const records = new Array<PutRecordsResultEntry>(n);
-  for (let i = 0; i < n; i++) {
-    const p = partOf[i]!;
-    if (p === REJECTED) {
-      const handle = batch.handles[batch.slotOf[i]!]!;
-      records[i] = { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: msg.writeRateExceeded(handle.entry.index, stream.name, engine.account) };
-      continue;
-    }
-    const first = firstOffsets[p]!;
-    const { handle } = parts[p]!;
-    records[i] = first < 0 ? { ...INTERNAL_FAILURE } : { SequenceNumber: handle.sequencer.forOffset(first + rank[i]!), ShardId: handle.shardId };
-  }
-  return { records, failed, throttled: batch.rejected };
+  const rejectedEntry = (i: number): PutRecordsResultEntry => ({
+    ErrorCode: 'ProvisionedThroughputExceededException',
+    ErrorMessage: msg.writeRateExceeded(batch.handles[batch.slotOf[i]!]!.entry.index, stream.name, engine.account),
+  });
+  return { results: new PutResults(partOf, rank, done, rejectedEntry), failed, throttled: batch.rejected };
 }

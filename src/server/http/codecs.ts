@@ -3,7 +3,9 @@
 //   application/x-amz-cbor-1.1   blobs as byte strings, timestamps as tag 1 (see cbor.ts)
 import { CborError, decodeCbor, encodeCbor, epochNumberToDate } from './cbor.js';
 import { wireErrors } from './errors.js';
-import { wrongType, type LeafCodec } from './shapes.js';
+import { PackedRecords, packedRecordsOf } from '../../api/kinesis/records.js';
+import { packedRecordsJson, putResultsJson } from './records-json.js';
+import { writeOutput, wrongType, type LeafCodec, type PathTree } from './shapes.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
@@ -14,6 +16,8 @@ export interface WireCodec {
   /** Request body -> a plain object; throws a SerializationException WireError. */
   decode(body: Buffer): Record<string, unknown>;
   encode(value: unknown): Buffer;
+  /** An operation's result as a response body; `tree` holds its blob and timestamp members. */
+  encodeOutput(tree: PathTree | undefined, output: unknown): Buffer;
 }
 
 // AWS checks base64 strictly (Coral's wording, as recorded by kinesalite). Buffer.from(…, 'base64')
@@ -92,6 +96,14 @@ export const jsonCodec: WireCodec = {
     return value;
   },
   encode: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
+  encodeOutput(tree, output) {
+    const packed = packedRecordsOf(output);
+    if (packed === undefined) return jsonCodec.encode(writeOutput(tree, output, jsonLeaves));
+    const rest: Record<string, unknown> = { ...(output as Record<string, unknown>) };
+    delete rest.Records;
+    const restJson = JSON.stringify(writeOutput(tree, rest, jsonLeaves));
+    return packed instanceof PackedRecords ? packedRecordsJson(packed, restJson) : putResultsJson(packed, restJson);
+  },
 };
 
 const cborLeaves: LeafCodec = {
@@ -124,6 +136,12 @@ export const cborCodec: WireCodec = {
     return value;
   },
   encode: (value) => encodeCbor(value),
+  encodeOutput(tree, output) {
+    // Records left packed for the JSON writer are built here: the CBOR encoder takes them as objects.
+    const packed = packedRecordsOf(output);
+    const value = packed === undefined ? output : { ...(output as Record<string, unknown>), Records: packed.toRecords() };
+    return encodeCbor(writeOutput(tree, value, cborLeaves));
+  },
 };
 
 /** The codec for a request's Content-Type (parameters such as charset ignored), if we speak it. */

@@ -183,7 +183,7 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
       }
     } else {
       const output = await config.dispatch(target.service.name, target.action, input, ctx);
-      const payload = codec.encode(writeOutput(shape?.output, output ?? {}, codec.leaves));
+      const payload = codec.encodeOutput(shape?.output, output ?? {});
       beforeHead();
       res.writeHead(200, { 'Content-Type': codec.contentType, 'Content-Length': payload.length });
       res.end(payload);

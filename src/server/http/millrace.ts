@@ -10,7 +10,7 @@ import { wireErrors } from './errors.js';
 import type { Dispatch } from './handler.js';
 import type { ServiceName } from './targets.js';
 
-type Operation = (input: unknown, options: { abortSignal?: AbortSignal }) => Promise<unknown>;
+type Operation = (input: unknown, options: { abortSignal?: AbortSignal; packedRecords?: boolean }) => Promise<unknown>;
 
 /** Anything with Millrace's `kinesis` methods (structural, so this face does not import the facade). */
 export interface KinesisFacade {
@@ -29,7 +29,9 @@ export function serveMillrace(mr: KinesisFacade): {
   const dispatch: Dispatch = async (service, action, input, ctx) => {
     const operation = service === 'kinesis' ? operations.get(action) : undefined;
     if (!operation) throw wireErrors.unknownOperation();
-    return operation(input, { abortSignal: ctx.signal });
+    // GetRecords' records and PutRecords' results stay unbuilt: the codecs write them out
+    // (records-json.ts) or build them.
+    return operation(input, { abortSignal: ctx.signal, packedRecords: action === 'GetRecords' || action === 'PutRecords' });
   };
   return { dispatch, actions: { kinesis: [...operations.keys()] } };
 }

@@ -98,6 +98,12 @@ async function measure(url, inFlight, workload) {
   return Math.round(records / ((Date.now() - started) / 1000));
 }
 
+/** The host's steal time so far (the 8th number of /proc/stat's cpu line), or 0 without /proc. */
+function stealJiffies() {
+  if (!existsSync('/proc/stat')) return 0;
+  return Number(readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/)[8] ?? 0);
+}
+
 /** Sockets in TIME_WAIT (state 06 in /proc/net/tcp*), or 0 where there is no /proc. */
 function timeWaits() {
   let n = 0;
@@ -145,16 +151,21 @@ async function main() {
     const inFlight = Number(n);
     const ceilings = [];
     const millraces = [];
+    const steal = {};
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which side goes first, so neither always runs on a warmer or colder machine.
       const sides = round % 2 === 0 ? ['null', 'millrace'] : ['millrace', 'null'];
       for (const side of sides) {
         await drainTimeWaits();
+        const before = stealJiffies();
         if (side === 'null') ceilings.push(await measureNull(inFlight, workload));
         else millraces.push(await measureMillrace(inFlight, workload));
+        steal[side] = stealJiffies() - before;
       }
       const share = Math.round((100 * millraces.at(-1)) / ceilings.at(-1));
-      console.log(JSON.stringify({ workload, inFlight, round: round + 1, ceiling: ceilings.at(-1), millrace: millraces.at(-1), share: `${share} %` }));
+      // Steal: CPU time the hypervisor gave to others while this VM wanted it (1/100 s units); a
+      // point with much more of it than its partner was measured on a busier host.
+      console.log(JSON.stringify({ workload, inFlight, round: round + 1, ceiling: ceilings.at(-1), millrace: millraces.at(-1), share: `${share} %`, stealCentiseconds: steal }));
     }
     const ceiling = median(ceilings);
     const millrace = median(millraces);

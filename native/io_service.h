@@ -1,8 +1,8 @@
 // The process-wide I/O thread. Logs queue work and wake it; each round it takes every ready
 // log's batches, writes them all (one io_uring submission), syncs each `always` log's files once
 // (group commit: every append that arrived during the previous round shares one fdatasync), then
-// acknowledges. Between rounds it runs interval syncs, zero-fills ahead of durable tails and
-// closes idle descriptors and mappings.
+// acknowledges. Between rounds it starts interval syncs (run on a syncer thread of their own, so that
+// no append waits for one), zero-fills ahead of durable tails and closes idle descriptors and mappings.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -21,9 +21,11 @@ class Log;
 // Where the I/O threads' time goes, cumulative since start (read by bench/storage.mjs through the
 // addon's ioStats()): the I/O thread's nanoseconds writing, syncing for group commit and waiting
 // for a zero-fill chunk; the zero-fill thread's nanoseconds and bytes; and bytes that durable logs
-// wrote past the zeroed range (the filler fell behind: those writes pay for block allocation).
+// wrote past the zeroed range (the filler fell behind: those writes pay for block allocation); the
+// syncer thread's `interval` syncs and their nanoseconds.
 struct IoCounters {
   std::atomic<uint64_t> rounds{0}, writeNs{0}, syncNs{0}, fillWaitNs{0}, fillNs{0}, fillBytes{0}, unfilledBytes{0};
+  std::atomic<uint64_t> intervalSyncs{0}, intervalSyncNs{0};
 };
 
 class IoService {
@@ -41,6 +43,9 @@ class IoService {
   void Loop();
   void Round(std::vector<std::shared_ptr<Log>>& logs);
   void Timers();
+  // The syncer thread: fdatasync of a duplicate of an `interval` log's active descriptor.
+  void SyncLoop();
+  void QueueSync(int fd, const std::shared_ptr<Log>& log);
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -53,6 +58,9 @@ class IoService {
   int64_t idleMs_ = 30000;
   int64_t nextSweepMs_ = 0;
   std::thread thread_;
+  std::mutex syncMu_;
+  std::condition_variable syncCv_;
+  std::vector<std::pair<int, std::shared_ptr<Log>>> syncQueue_;
 };
 
 }  // namespace mr

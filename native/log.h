@@ -132,6 +132,7 @@ class Log : public std::enable_shared_from_this<Log> {
   int64_t nextSyncMs = 0;
   int64_t lastWriteMs = 0;
   bool dirty = false;   // written since the last sync
+  std::atomic<bool> syncing{false};  // an `interval` sync of this log is queued or running on the syncer thread
   bool queued = false;      // in the I/O thread's ready list (guarded by the service mutex)
   bool registered = false;  // in the service's list of all logs (guarded by the service mutex)
   bool finished = false;  // closed: the service forgets it

@@ -440,6 +440,8 @@ Napi::Value IoStats(const Napi::CallbackInfo& info) {
   o.Set("fillWaitMs", ms(c.fillWaitNs));
   o.Set("fillBytes", Napi::Number::New(env, static_cast<double>(c.fillBytes.load())));
   o.Set("unfilledBytes", Napi::Number::New(env, static_cast<double>(c.unfilledBytes.load())));
+  o.Set("intervalSyncs", Napi::Number::New(env, static_cast<double>(c.intervalSyncs.load())));
+  o.Set("intervalSyncMs", ms(c.intervalSyncNs));
   return o;
 }
 

@@ -79,6 +79,9 @@ export interface NativeIoStats {
   fillBytes: number;
   /** Bytes durable logs wrote past the zero-filled range (the filler fell behind). */
   unfilledBytes: number;
+  /** Syncer thread: `interval` syncs done, and their time (off the I/O thread, so no append waits for them). */
+  intervalSyncs: number;
+  intervalSyncMs: number;
 }
 
 export interface NativeAddon {

@@ -91,6 +91,12 @@ void IoService::Wake(const std::shared_ptr<Log>& log) {
   cv_.notify_one();
 }
 
+void IoService::RunNow(const std::shared_ptr<Log>& log) {
+  counters.inlineRounds++;
+  std::vector<std::shared_ptr<Log>> logs{log};
+  Round(logs);
+}
+
 void IoService::Loop() {
   std::vector<std::shared_ptr<Log>> logs;
   int64_t nextTimers = NowMs() + 10;
@@ -182,7 +188,10 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
     for (auto& c : w.controls) w.log->RunControl(c);
     w.log->Notify();
   }
-  for (auto& w : work) w.log->RequestFill();
+  for (auto& w : work) {
+    w.log->RequestFill();
+    w.log->Release();
+  }
 }
 
 void IoService::Timers() {
@@ -200,6 +209,8 @@ void IoService::Timers() {
     for (auto& w : all_) if (auto l = w.lock()) live.push_back(l);
   }
   for (auto& l : live) {
+    // A log someone else is working on (an inline append on the JS thread) waits for the next tick.
+    if (!l->TryClaim()) continue;
     if (l->opts.durability == DURABILITY_INTERVAL && l->dirty && now >= l->nextSyncMs && !l->syncing) {
       // An fdatasync can take milliseconds (it writes back a second of data), and while this thread
       // waited for one every log's appends waited too. The syncer thread takes a duplicate of the
@@ -217,6 +228,7 @@ void IoService::Timers() {
       l->nextSyncMs = now + static_cast<int64_t>(l->opts.syncIntervalMs);
     }
     if (sweep) l->SweepIdle(now, idleMs_);
+    l->Release();
   }
 }
 

@@ -26,6 +26,8 @@ class Log;
 struct IoCounters {
   std::atomic<uint64_t> rounds{0}, writeNs{0}, syncNs{0}, fillWaitNs{0}, fillNs{0}, fillBytes{0}, unfilledBytes{0};
   std::atomic<uint64_t> intervalSyncs{0}, intervalSyncNs{0};
+  // Rounds run on the appending thread (Log::Append's inline writes), included in `rounds`.
+  std::atomic<uint64_t> inlineRounds{0};
 };
 
 class IoService {
@@ -34,6 +36,8 @@ class IoService {
   // The backend for a mode (IO_AUTO, IO_URING, IO_PWRITE); nullptr with *why when refused.
   IoBackend* Backend(uint64_t mode, std::string* why);
   void Wake(const std::shared_ptr<Log>& log);
+  // A round of one log on the calling thread (Log::Append's inline writes; the log is claimed).
+  void RunNow(const std::shared_ptr<Log>& log);
   // Seconds a log may sit unwritten before its descriptors and unused mappings are released.
   void SetIdleMs(int64_t ms) { idleMs_ = ms; }
   IoCounters counters;

@@ -98,7 +98,7 @@ class Log : public std::enable_shared_from_this<Log> {
   // into `out`, which must hold its payload size minus kAeadOverhead bytes.
   Failure OpenSealed(const uint8_t* batch, uint64_t avail, const uint8_t* key, uint8_t* out) const;
   Failure Control(const ControlOp& op);
-  void Attach(class IoBackend* b) { backend = b; }
+  void Attach(class IoBackend* b);
   // JS thread. A zero-copy view of whole batches holding `offset`, within the limits.
   Failure Read(uint64_t offset, uint64_t maxRecords, uint64_t maxBytes, ReadView* out);
   // First offset whose batch has an arrival time >= ts (endOffset when none).
@@ -114,7 +114,12 @@ class Log : public std::enable_shared_from_this<Log> {
   std::function<void()> notify;
   const char* IoName() const;
 
-  // I/O thread (io_service.cc drives these in rounds).
+  // Whoever works on the log's files (a round, the timers, an inline append) holds the claim:
+  // TakeWork takes it with the work, TryClaim for the timers; Release gives it back.
+  bool TryClaim();
+  void Release();
+
+  // I/O thread (io_service.cc drives these in rounds), or the JS thread for an inline append.
   void TakeWork(std::vector<AppendOp>* appends, std::vector<ControlOp>* controls);
   Failure Prepare(AppendOp& op);
   // Completes ops [0, n) of a round: success makes them visible, a failure poisons the log.
@@ -139,6 +144,9 @@ class Log : public std::enable_shared_from_this<Log> {
 
  private:
   Log(const std::string& dir, const LogOptions& opts);
+  // `never` logs on the pwrite backend write small appends on the calling thread (see Append).
+  bool inlineWrites_ = false;
+  bool claimed_ = false;  // guarded by mu_
   Failure Roll(uint64_t base, uint64_t minCapacity);
   Failure LoadSealed(size_t i);
   size_t FindSegment(uint64_t offset) const;

@@ -442,6 +442,7 @@ Napi::Value IoStats(const Napi::CallbackInfo& info) {
   o.Set("unfilledBytes", Napi::Number::New(env, static_cast<double>(c.unfilledBytes.load())));
   o.Set("intervalSyncs", Napi::Number::New(env, static_cast<double>(c.intervalSyncs.load())));
   o.Set("intervalSyncMs", ms(c.intervalSyncNs));
+  o.Set("inlineRounds", Napi::Number::New(env, static_cast<double>(c.inlineRounds.load())));
   return o;
 }
 

@@ -63,7 +63,9 @@ void FillState::MaybeRequest(const std::shared_ptr<FillState>& self) {
 void FillState::Cancel() {
   std::unique_lock<std::mutex> lock(mu);
   cancelled = true;
-  cv.wait(lock, [&] { return fillStart == fillEnd; });
+  // Also past an open in progress: with O_CREAT it would make the file appear after Cancel returned
+  // (after the log closed, say, and its directory was being removed).
+  cv.wait(lock, [&] { return fillStart == fillEnd && !opening; });
 }
 
 ZeroFiller& ZeroFiller::Get() {
@@ -108,13 +110,16 @@ void ZeroFiller::Fill(FillState& st) {
       st.queued = false;
       return;
     }
+    st.opening = true;
   }
   // A descriptor of its own: the I/O thread closes its descriptors when a log goes idle.
   const int fd = open(st.path.c_str(), O_WRONLY | O_CLOEXEC | (st.create ? O_CREAT : 0), 0644);
-  if (fd < 0) {
+  {
     std::lock_guard<std::mutex> lock(st.mu);
-    st.cancelled = true;
+    st.opening = false;
+    if (fd < 0) st.cancelled = true;
   }
+  st.cv.notify_all();
   uint64_t unsynced = 0;
   for (bool ok = fd >= 0; ok;) {
     uint64_t start, end;

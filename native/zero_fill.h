@@ -40,6 +40,7 @@ struct FillState {
   uint64_t fillStart = 0;     // [fillStart, fillEnd): being zero-filled right now
   uint64_t fillEnd = 0;
   bool cancelled = false;
+  bool opening = false;       // the filler is opening (maybe creating) the file: Cancel waits for it
   bool queued = false;
 
   // I/O thread, before writing [pos, end): waits out an overlapping fill, then claims the range.

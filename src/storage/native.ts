@@ -82,6 +82,8 @@ export interface NativeIoStats {
   /** Syncer thread: `interval` syncs done, and their time (off the I/O thread, so no append waits for them). */
   intervalSyncs: number;
   intervalSyncMs: number;
+  /** Rounds written on the appending (JS) thread: `never` appends to an idle log on pwrite. */
+  inlineRounds: number;
 }
 
 export interface NativeAddon {

@@ -1,0 +1,83 @@
+// `never` logs on the pwrite backend write an append to an idle log on the appending thread
+// (native/log.cc, Log::Append) instead of handing it to the I/O thread: no thread hop either way.
+// The I/O thread's rounds, its interval timer and its idle sweeps claim a log before touching its
+// files, so these tests mix inline and queued appends with trims, sweeps, reads and reopens, and
+// look for lost, reordered or misplaced records.
+import { afterAll, describe, expect, test } from 'vitest';
+import { native } from '../../src/storage/native.js';
+import { ShardLog } from '../../src/storage/shard-log.js';
+import type { Durability } from '../../src/storage/types.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dataOf = (offset: number) => Buffer.alloc(50 + (offset % 300), offset % 251);
+const recordsFrom = (first: number, count: number) => Array.from({ length: count }, (_, i) => ({ partitionKey: `k${(first + i) % 13}`, data: dataOf(first + i) }));
+
+function checkRange(log: ShardLog, from: number, to: number): void {
+  for (let offset = from; offset < to; ) {
+    const { records, nextOffset } = log.read({ offset }, { maxRecords: 10_000 });
+    for (const r of records) expect(r.data.equals(dataOf(r.offset)), `record ${r.offset}`).toBe(true);
+    expect(nextOffset).toBeGreaterThan(offset);
+    offset = nextOffset;
+  }
+}
+
+describe('inline writes', () => {
+  afterAll(() => native.setIdleMs(30_000));
+
+  test.each<[Durability, boolean]>([
+    ['never', true],
+    ['interval', false],
+    ['always', false],
+  ])('a %s log appending one batch at a time writes inline: %s', async (durability, inline) => {
+    const log = await ShardLog.open(tempDir(), { durability });
+    const before = native.ioStats().inlineRounds;
+    for (let i = 0; i < 20; i++) expect((await log.append(recordsFrom(i * 3, 3))).firstOffset).toBe(i * 3);
+    const inlined = native.ioStats().inlineRounds - before;
+    if (inline) expect(inlined).toBe(20);
+    else expect(inlined).toBe(0);
+    checkRange(log, 0, 60);
+    await log.close();
+  });
+
+  test('many appends in flight, trims, segment rolls and idle sweeps keep every record in order', async () => {
+    // Sweeps close the active segment's descriptors and unmap idle files every second; 1 ms makes
+    // each timer tick a sweep, racing the inline writes for the log's files.
+    native.setIdleMs(1);
+    const dir = tempDir();
+    const log = await ShardLog.open(dir, { durability: 'never', segmentBytes: 64 * 1024 });
+    const before = native.ioStats();
+    let next = 0;
+    let trimmedTo = 0;
+    for (let round = 0; round < 60; round++) {
+      // A burst (the first inline, the rest queued behind it), then single awaited appends.
+      const burst = [];
+      for (let b = 0; b < 1 + (round % 6); b++) {
+        const count = 1 + ((round * 7 + b) % 40);
+        burst.push(log.append(recordsFrom(next, count)).then((r) => r.firstOffset));
+        next += count;
+      }
+      const firsts = await Promise.all(burst);
+      expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+      expect((await log.append(recordsFrom(next, 5))).firstOffset).toBe(next);
+      next += 5;
+      if (round % 10 === 9) {
+        trimmedTo = Math.floor(next / 3);
+        await log.trim({ beforeOffset: trimmedTo });
+      }
+      if (round % 15 === 14) await new Promise((r) => setTimeout(r, 25)); // let sweeps run
+      checkRange(log, Math.max(log.startOffset, next - 200), next);
+    }
+    const after = native.ioStats();
+    expect(after.inlineRounds).toBeGreaterThan(before.inlineRounds);
+    expect(after.rounds - after.inlineRounds).toBeGreaterThan(before.rounds - before.inlineRounds); // queued ones too
+    expect(log.endOffset).toBe(next);
+    checkRange(log, log.startOffset, next);
+    await log.close();
+
+    const reopened = await ShardLog.open(dir, { durability: 'never' });
+    expect(reopened.endOffset).toBe(next);
+    expect(reopened.startOffset).toBeLessThanOrEqual(trimmedTo);
+    checkRange(reopened, reopened.startOffset, next);
+    await reopened.close();
+  });
+});

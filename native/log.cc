@@ -19,6 +19,8 @@ namespace {
 
 const char* kSpareName = "recycled.spare";
 const char* kPreparedName = "prepared.spare";
+// Appends up to this size may be written on the appending thread (Log::Append).
+constexpr uint32_t kInlineMaxBytes = 16 * 1024;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -159,11 +161,13 @@ Failure Log::Append(AppendOp&& op, uint64_t* firstOffset) {
     op.firstOffset = nextOffset_;
     nextOffset_ += op.count;
     *firstOffset = op.firstOffset;
-    // A `never` append to an idle log is written right here: a pwritev into the page cache costs
-    // less than waking the I/O thread and being woken back, two thread hops that cost 50-70 µs
-    // each on small VMs (bench/RESULTS.md). Only with nothing queued and no one else working on
-    // the log's files, so order and the I/O thread's view of the log are kept.
-    now = inlineWrites_ && !claimed_ && pending_.empty() && controls_.empty();
+    // A small `never` append to an idle log is written right here: a pwritev into the page cache
+    // costs less than waking the I/O thread and being woken back, two thread hops that cost 50-70
+    // µs each on small VMs (bench/RESULTS.md). Larger batches still go to the I/O thread, whose copy
+    // then overlaps the JS thread's next batch: the TCP face's puts (~30 KB per shard) lost a
+    // quarter of their rate when written inline. Only with nothing queued and no one else working
+    // on the log's files, so order and the I/O thread's view of the log are kept.
+    now = inlineWrites_ && op.payloadSize <= kInlineMaxBytes && !claimed_ && pending_.empty() && controls_.empty();
     if (now) claimed_ = true;
     pending_.push_back(std::move(op));
   }

@@ -28,7 +28,7 @@ for (let b = 0; b < 10; b++) {
   for (let i = 0; i < 1000; i++) pos = writePackedRecord(payload, pos, Buffer.alloc(100, i), `user-${100 + (i % 500)}`, 8);
   batches.push({ firstOffset: b * 1000, recordCount: 1000, baseTimestamp: 1_764_748_800_123 + b, payload });
 }
-const packed = new PackedRecords({ encryptionType: 'NONE' }, new ShardSequencer(3, 1), batches, 10_000);
+const packed = new PackedRecords({ encryptionType: 'NONE' }, new ShardSequencer(3, 1), batches);
 const getRest = { MillisBehindLatest: 0, NextShardIterator: 'AAAAAAAAAAFq3ZQm1Ve4yV0tu5l2Ef5kC3N1Ve4yV0tu5l2Ef5kC3N1Ve4yV0tu5l2E' };
 
 // PutRecords: 500 records over 4 shards.

@@ -60,7 +60,6 @@ export class PackedRecords {
     readonly stream: StreamEntry,
     readonly sequencer: ShardSequencer,
     readonly batches: readonly PackedBatch[],
-    readonly count: number,
   ) {}
 
   get encrypted(): boolean {
@@ -96,7 +95,7 @@ export function packedRecordsStats(stream: StreamEntry, seq: ShardSequencer, bat
       lastTimestamp = c.timestamp;
     }
   }
-  return { records: [], count, bytes, lastTimestamp, packed: new PackedRecords(stream, seq, batches, count) };
+  return { records: [], count, bytes, lastTimestamp, packed: new PackedRecords(stream, seq, batches) };
 }
 
 /** MillisBehindLatest of a read that stopped at `nextOffset` of a shard whose records end at `endOffset`: 0 at the tip. */

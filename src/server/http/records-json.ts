@@ -64,7 +64,7 @@ export function packedRecordsJson(packed: PackedRecords, rest: string): Buffer {
       pos = copyBytes(out, pos, close);
     }
   }
-  pos += out.write(rest === '{}' ? ']}' : `],${rest.slice(1)}`, pos, 'utf8');
+  pos += out.write(afterRecords(rest), pos, 'utf8');
   return out.subarray(0, pos);
 }
 
@@ -85,7 +85,12 @@ export function putResultsJson(results: PutResults, rest: string): Buffer {
     text += i === 0 ? entry : `,${entry}`;
   }
   // One string, one encoding call: 500 entries are ~55 KB, and Buffer#write per entry cost more.
-  return Buffer.from(`{"Records":[${text}]${rest === '{}' ? '}' : `,${rest.slice(1)}`}`, 'utf8');
+  return Buffer.from(`{"Records":[${text}${afterRecords(rest)}`, 'utf8');
+}
+
+/** What follows the last record: the list's end, then the other members (`rest`) in the same object. */
+function afterRecords(rest: string): string {
+  return rest === '{}' ? ']}' : `],${rest.slice(1)}`;
 }
 
 /** A short constant, byte by byte: cheaper than a call into TypedArray#set at this size. */

@@ -38,7 +38,7 @@ function batch(firstOffset: number, baseTimestamp: number, recs: Rec[]) {
 
 function packedOf(batches: ReturnType<typeof batch>[], encrypted = false): PackedRecords {
   const stream = { encryptionType: encrypted ? 'KMS' : 'NONE' } as unknown as StreamEntry;
-  return new PackedRecords(stream, new ShardSequencer(3, 1), batches, batches.reduce((n, b) => n + b.recordCount, 0));
+  return new PackedRecords(stream, new ShardSequencer(3, 1), batches);
 }
 
 /** The bytes the generic path (record objects, writeOutput, JSON.stringify) sends. */

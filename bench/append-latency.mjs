@@ -1,6 +1,6 @@
 // Put latency on the storage engine alone: 4 shard logs, a put of 500 records of 100 B (125 per
 // log, all four appends awaited together) every 2 ms for SECS seconds, with each log's durability
-// DUR (default interval, synced every second). Prints latency percentiles and the syncer thread's
+// DUR (default interval, synced every second) and write path IO (auto, pwrite or io_uring). Prints latency percentiles and the syncer thread's
 // interval syncs. Shows whether appends wait for anything but their own write (e.g. another log's
 // fdatasync). Files go to a temporary directory, removed at the end.
 //
@@ -14,9 +14,10 @@ import { ShardLog } from '../dist/storage/shard-log.js';
 
 const durability = process.env.DUR ?? 'interval';
 const seconds = Number(process.env.SECS ?? 8);
+const io = process.env.IO ?? 'auto';
 const root = mkdtempSync(join(tmpdir(), 'millrace-append-latency-'));
 const logs = [];
-for (let i = 0; i < 4; i++) logs.push(await ShardLog.open(join(root, `log-${i}`), { durability, syncIntervalMs: 1000 }));
+for (let i = 0; i < 4; i++) logs.push(await ShardLog.open(join(root, `log-${i}`), { durability, io, syncIntervalMs: 1000 }));
 const payload = packRecords(Array.from({ length: 125 }, (_, i) => ({ partitionKey: `k${i}`, data: Buffer.alloc(100, i) })), 1 << 20);
 
 const latencies = [];
@@ -36,11 +37,13 @@ latencies.sort((a, b) => a - b);
 const q = (p) => `${latencies[Math.floor(p * (latencies.length - 1))].toFixed(3)} ms`;
 console.log(JSON.stringify({
   durability,
+  io: logs[0].io,
   puts: latencies.length,
   p50: q(0.5),
   p99: q(0.99),
   p999: q(0.999),
   max: q(1),
+  inlineRounds: after.inlineRounds - before.inlineRounds,
   intervalSyncs: (after.intervalSyncs ?? 0) - (before.intervalSyncs ?? 0),
   intervalSyncMs: Number(((after.intervalSyncMs ?? 0) - (before.intervalSyncMs ?? 0)).toFixed(1)),
 }));

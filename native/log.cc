@@ -57,8 +57,9 @@ Failure Log::Open(const std::string& dir, const LogOptions& opts, std::shared_pt
   std::string why;
   // Measured (bench/RESULTS.md): for page-cache-only writes io_uring hands each file-extending
   // buffered write to a kernel worker thread, which costs 3x against an inline pwritev on this
-  // 2-core machine; durable logs gain from it (syncs overlap), so `auto` splits by policy.
-  const uint64_t mode = opts.io == IO_AUTO && opts.durability == DURABILITY_NEVER ? IO_PWRITE : opts.io;
+  // 2-core machine. `always` logs gain from it (their group-commit syncs overlap); `interval` logs
+  // sync on the syncer thread and write small appends inline, which needs pwrite.
+  const uint64_t mode = opts.io == IO_AUTO && opts.durability != DURABILITY_ALWAYS ? IO_PWRITE : opts.io;
   IoBackend* backend = IoService::Get().Backend(mode, &why);
   if (!backend) return Failure{codes::IO, "io_uring is not available: " + why, dir, -1, ENOSYS};
   std::shared_ptr<Log> log(new Log(dir, opts));
@@ -137,7 +138,26 @@ Failure Log::ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, ui
 
 void Log::Attach(IoBackend* b) {
   backend = b;
-  inlineWrites_ = opts.durability == DURABILITY_NEVER && b != nullptr && std::strcmp(b->Name(), "pwrite") == 0;
+  // Not `always`: its appends wait for an fdatasync, which must not run on the appending thread.
+  inlineWrites_ = opts.durability != DURABILITY_ALWAYS && b != nullptr && std::strcmp(b->Name(), "pwrite") == 0;
+}
+
+uint64_t Log::StoredSize(const AppendOp& op) {
+  const uint32_t stored = op.payloadSize + ((op.flags & FLAG_ENCRYPTED) ? static_cast<uint32_t>(kAeadOverhead) : 0);
+  return AlignUp(BATCH_HEADER_SIZE + uint64_t{stored}, BATCH_ALIGN);
+}
+
+bool Log::FitsInline(const AppendOp& op) const {
+  if (op.payloadSize > kInlineMaxBytes) return false;
+  if (opts.durability == DURABILITY_NEVER) return true;
+  // An `interval` append writes inline only when it needs none of the steps that can take
+  // milliseconds: a roll (it fdatasyncs the sealed segment), reopening the file after an idle
+  // sweep, or waiting for the zero-filler to reach its range. Those stay on the I/O thread.
+  // Called under mu_ while no one holds the claim, so the segment's tail is not moving.
+  if (segments_.empty()) return false;
+  const Segment& s = *segments_.back();
+  const uint64_t end = s.writePos + StoredSize(op);
+  return s.fd >= 0 && end <= s.capacity && s.fill && s.fill->IsZeroed(end);
 }
 
 bool Log::TryClaim() {
@@ -167,7 +187,7 @@ Failure Log::Append(AppendOp&& op, uint64_t* firstOffset) {
     // then overlaps the JS thread's next batch: the TCP face's puts (~30 KB per shard) lost a
     // quarter of their rate when written inline. Only with nothing queued and no one else working
     // on the log's files, so order and the I/O thread's view of the log are kept.
-    now = inlineWrites_ && op.payloadSize <= kInlineMaxBytes && !claimed_ && pending_.empty() && controls_.empty();
+    now = inlineWrites_ && !claimed_ && pending_.empty() && controls_.empty() && FitsInline(op);
     if (now) claimed_ = true;
     pending_.push_back(std::move(op));
   }
@@ -227,7 +247,7 @@ Failure Log::Roll(uint64_t base, uint64_t minCapacity) {
 Failure Log::Prepare(AppendOp& op) {
   const bool encrypted = (op.flags & FLAG_ENCRYPTED) != 0;
   const uint32_t stored = op.payloadSize + (encrypted ? static_cast<uint32_t>(kAeadOverhead) : 0);
-  const uint64_t size = AlignUp(BATCH_HEADER_SIZE + uint64_t{stored}, BATCH_ALIGN);
+  const uint64_t size = StoredSize(op);
   Segment* s = segments_.empty() ? nullptr : segments_.back().get();
   if (!s || (s->writePos + size > s->capacity && s->writePos > SEGMENT_HEADER_SIZE)) {
     if (Failure f = Roll(op.firstOffset, SEGMENT_HEADER_SIZE + size)) return f;

@@ -144,8 +144,11 @@ class Log : public std::enable_shared_from_this<Log> {
 
  private:
   Log(const std::string& dir, const LogOptions& opts);
-  // `never` logs on the pwrite backend write small appends on the calling thread (see Append).
+  // `never` and `interval` logs on the pwrite backend write small appends on the calling thread
+  // (see Append).
   bool inlineWrites_ = false;
+  static uint64_t StoredSize(const AppendOp& op);
+  bool FitsInline(const AppendOp& op) const;
   bool claimed_ = false;  // guarded by mu_
   Failure Roll(uint64_t base, uint64_t minCapacity);
   Failure LoadSealed(size_t i);

@@ -45,6 +45,11 @@ struct FillState {
 
   // I/O thread, before writing [pos, end): waits out an overlapping fill, then claims the range.
   void Reserve(uint64_t pos, uint64_t end);
+  // Whether [0, end) is zeroed or written: a write there will not wait in Reserve.
+  bool IsZeroed(uint64_t end) {
+    std::lock_guard<std::mutex> lock(mu);
+    return end <= zeroed;
+  }
   // I/O thread, after a round: queues a fill when fewer than half the run-ahead bytes are zeroed.
   void MaybeRequest(const std::shared_ptr<FillState>& self);
   // Stops filling and waits for a chunk in progress: call before the file is renamed, recycled

@@ -92,8 +92,9 @@ export class ProcSampler {
       samples: s,
       cpuSecondsTotal: (this.#lastTicks - this.#firstTicks) / this.#ticks,
       cpuPercentMean: s.length ? s.reduce((a, x) => a + x.cpuPercent, 0) / s.length : 0,
-      cpuPercentMax: s.length ? Math.max(...s.map((x) => x.cpuPercent)) : 0,
-      rssBytesMax: s.length ? Math.max(...s.map((x) => x.rssBytes)) : 0,
+      // reduce, not Math.max(...): a long soak may hold more samples than a call takes arguments.
+      cpuPercentMax: s.reduce((m, x) => Math.max(m, x.cpuPercent), 0),
+      rssBytesMax: s.reduce((m, x) => Math.max(m, x.rssBytes), 0),
       peakRssBytes: this.#peak,
     };
   }

@@ -1,5 +1,7 @@
-// `never` logs on the pwrite backend write an append to an idle log on the appending thread
-// (native/log.cc, Log::Append) instead of handing it to the I/O thread: no thread hop either way.
+// `never` and `interval` logs on the pwrite backend write a small append to an idle log on the
+// appending thread (native/log.cc, Log::Append) instead of handing it to the I/O thread: no thread
+// hop either way. `interval` appends that need a roll, a reopen or a wait for the zero-filler still
+// go to the I/O thread.
 // The I/O thread's rounds, its interval timer and its idle sweeps claim a log before touching its
 // files, so these tests mix inline and queued appends with trims, sweeps, reads and reopens, and
 // look for lost, reordered or misplaced records.
@@ -26,7 +28,6 @@ describe('inline writes', () => {
 
   test.each<[Durability, boolean]>([
     ['never', true],
-    ['interval', false],
     ['always', false],
   ])('a %s log appending one batch at a time writes inline: %s', async (durability, inline) => {
     const log = await ShardLog.open(tempDir(), { durability });
@@ -39,12 +40,36 @@ describe('inline writes', () => {
     await log.close();
   });
 
-  test('many appends in flight, trims, segment rolls and idle sweeps keep every record in order', async () => {
+  test('an interval log writes inline once the zero-filler is ahead of its tail', async () => {
+    const log = await ShardLog.open(tempDir(), { durability: 'interval' });
+    expect(log.io).toBe('pwrite');
+    let before = native.ioStats().inlineRounds;
+    await log.append(recordsFrom(0, 3));
+    // The first append finds no zeroed range yet: it goes to the I/O thread, which starts the filler.
+    expect(native.ioStats().inlineRounds - before).toBe(0);
+    let next = 3;
+    const until = Date.now() + 10_000;
+    for (;;) {
+      before = native.ioStats().inlineRounds;
+      await log.append(recordsFrom(next, 3));
+      next += 3;
+      if (native.ioStats().inlineRounds > before) break;
+      expect(Date.now()).toBeLessThan(until);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    before = native.ioStats().inlineRounds;
+    for (let i = 0; i < 20; i++, next += 3) expect((await log.append(recordsFrom(next, 3))).firstOffset).toBe(next);
+    expect(native.ioStats().inlineRounds - before).toBe(20);
+    checkRange(log, 0, next);
+    await log.close();
+  });
+
+  test.each<Durability>(['never', 'interval'])('%s: many appends in flight, trims, segment rolls and idle sweeps keep every record in order', async (durability) => {
     // Sweeps close the active segment's descriptors and unmap idle files every second; 1 ms makes
     // each timer tick a sweep, racing the inline writes for the log's files.
     native.setIdleMs(1);
     const dir = tempDir();
-    const log = await ShardLog.open(dir, { durability: 'never', segmentBytes: 64 * 1024 });
+    const log = await ShardLog.open(dir, { durability, segmentBytes: 64 * 1024 });
     const before = native.ioStats();
     let next = 0;
     let trimmedTo = 0;
@@ -74,7 +99,7 @@ describe('inline writes', () => {
     checkRange(log, log.startOffset, next);
     await log.close();
 
-    const reopened = await ShardLog.open(dir, { durability: 'never' });
+    const reopened = await ShardLog.open(dir, { durability });
     expect(reopened.endOffset).toBe(next);
     expect(reopened.startOffset).toBeLessThanOrEqual(trimmedTo);
     checkRange(reopened, reopened.startOffset, next);

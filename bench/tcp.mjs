@@ -211,6 +211,9 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     }
   });
   const warmupMs = 500;
+  // Put -> acknowledgement from the actual send, apart: it tells the write path's share of the
+  // put -> consume latency from the push's.
+  const acks = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   const t0 = performance.now();
   const endAt = t0 + SECONDS * 1000;
   let tick = 0;
@@ -229,7 +232,12 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     // A fresh buffer per batch: the one in flight is referenced by the socket write.
     const buf = Buffer.from(payload);
     for (const at of stampAt) buf.writeDoubleLE(stamp, at);
-    const p = producer.putPacked(stream, buf, count).then(() => inflight.delete(p));
+    const sentAt = performance.now();
+    const warm = tick >= warmupMs;
+    const p = producer.putPacked(stream, buf, count).then(() => {
+      inflight.delete(p);
+      if (warm) acks.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+    });
     inflight.add(p);
     sent += count;
     tick++;
@@ -248,6 +256,7 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     received,
     sent,
     ms: { p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), p9999: pct(99.99), max: histogram.maxValue / 1000 },
+    ackMs: { p50: acks.getValueAtPercentile(50) / 1000, p99: acks.getValueAtPercentile(99) / 1000, max: acks.maxValue / 1000 },
   };
 }
 
@@ -287,7 +296,8 @@ async function trialOf(trial) {
           results.push({ trial, scenario: 'latency', durability, size, shards: SHARDS, ...lat });
           console.log(
             `latency  ${durability.padEnd(6)} ${String(size).padStart(5)} B  at ${(rate / 1e6).toFixed(2)} M rec/s offered (${(lat.achievedRecordsPerSec / 1e6).toFixed(2)} sent): ` +
-              `p50 ${lat.ms.p50.toFixed(2)}  p99 ${lat.ms.p99.toFixed(2)}  p99.9 ${lat.ms.p999.toFixed(2)}  max ${lat.ms.max.toFixed(1)} ms`,
+              `p50 ${lat.ms.p50.toFixed(2)}  p99 ${lat.ms.p99.toFixed(2)}  p99.9 ${lat.ms.p999.toFixed(2)}  max ${lat.ms.max.toFixed(1)} ms; ` +
+              `put -> ack p50 ${lat.ackMs.p50.toFixed(2)}  p99 ${lat.ackMs.p99.toFixed(2)} ms`,
           );
         }
       }

@@ -143,6 +143,8 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
 
     const body = await readBody(req, config.maxBodyBytes);
     if (body === undefined) return; // the client went away
+    // The time after the body, apart from the whole: a slow sender is not a slow server.
+    const bodyRead = performance.now();
     if (body.length === 0) throw known ? wireErrors.serialization() : wireErrors.unknownOperation();
     const raw = codec.decode(body);
     if (!known) throw wireErrors.unknownOperation();
@@ -188,7 +190,7 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
       res.writeHead(200, { 'Content-Type': codec.contentType, 'Content-Length': payload.length });
       res.end(payload);
     }
-    config.logger.debug({ ...log, status: 200, ms: elapsed(started) }, 'request');
+    config.logger.debug({ ...log, status: 200, ms: elapsed(started), afterBodyMs: elapsed(bodyRead) }, 'request');
   } catch (err) {
     const wire = toWireError(err);
     if (isServerFault(wire)) config.logger.error({ ...log, err: wire.cause ?? wire, type: wire.type }, 'request failed');

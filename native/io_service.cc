@@ -94,7 +94,7 @@ void IoService::Wake(const std::shared_ptr<Log>& log) {
 void IoService::RunNow(const std::shared_ptr<Log>& log) {
   counters.inlineRounds++;
   std::vector<std::shared_ptr<Log>> logs{log};
-  Round(logs);
+  Round(logs, false);
 }
 
 void IoService::Loop() {
@@ -117,7 +117,7 @@ void IoService::Loop() {
   }
 }
 
-void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
+void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
   struct Work {
     Log* log;
     std::vector<AppendOp> ops;
@@ -186,7 +186,7 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs) {
       if (w.log->opts.durability == DURABILITY_ALWAYS && w.prepared) w.log->dirty = false;
     }
     for (auto& c : w.controls) w.log->RunControl(c);
-    w.log->Notify();
+    if (notify) w.log->Notify();
   }
   for (auto& w : work) {
     w.log->RequestFill();

@@ -45,7 +45,9 @@ class IoService {
  private:
   IoService();
   void Loop();
-  void Round(std::vector<std::shared_ptr<Log>>& logs);
+  // `notify`: wake the logs' owners for their completions. An inline round's caller (Log::Append
+  // on the JS thread) settles them itself, so RunNow passes false.
+  void Round(std::vector<std::shared_ptr<Log>>& logs, bool notify = true);
   void Timers();
   // The syncer thread: fdatasync of a duplicate of an `interval` log's active descriptor.
   void SyncLoop();

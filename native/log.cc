@@ -172,8 +172,9 @@ void Log::Release() {
   claimed_ = false;
 }
 
-Failure Log::Append(AppendOp&& op, uint64_t* firstOffset) {
+Failure Log::Append(AppendOp&& op, uint64_t* firstOffset, bool* wroteInline) {
   bool now = false;
+  *wroteInline = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_) return Failure{codes::CLOSED, "log is closed"};
@@ -193,6 +194,7 @@ Failure Log::Append(AppendOp&& op, uint64_t* firstOffset) {
   }
   if (now) IoService::Get().RunNow(shared_from_this());
   else IoService::Get().Wake(shared_from_this());
+  *wroteInline = now;
   return {};
 }
 

@@ -93,7 +93,9 @@ class Log : public std::enable_shared_from_this<Log> {
   // with a codec are opaque here (the caller validated them before compressing).
   Failure ValidatePayload(const uint8_t* p, uint32_t size, uint32_t count, uint16_t flags, int64_t baseTs, int64_t maxTs) const;
   // JS thread. Assigns offsets and queues the batch; the payload must stay alive until completion.
-  Failure Append(AppendOp&& op, uint64_t* firstOffset);
+  // `*wroteInline` tells whether the append ran its round on this thread (its completion is
+  // then already waiting in TakeCompletions).
+  Failure Append(AppendOp&& op, uint64_t* firstOffset, bool* wroteInline);
   // Opens the encrypted batch whose header is at `batch` (with `avail` bytes readable from there)
   // into `out`, which must hold its payload size minus kAeadOverhead bytes.
   Failure OpenSealed(const uint8_t* batch, uint64_t avail, const uint8_t* key, uint8_t* out) const;

@@ -132,10 +132,16 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     if (Failure f = log_->ValidatePayload(op.payload, op.payloadSize, op.count, op.flags, op.baseTs, op.maxTs)) throw MakeError(env, f);
     const uint64_t id = op.id = ++nextId_;
     uint64_t first = 0;
-    if (Failure f = log_->Append(std::move(op), &first)) throw MakeError(env, f);
+    bool wroteInline = false;
+    if (Failure f = log_->Append(std::move(op), &first, &wroteInline)) throw MakeError(env, f);
     Pending p{Napi::Promise::Deferred::New(env), Napi::Persistent(info[0]), false};
     Napi::Promise promise = p.deferred.Promise();
     Track(env, id, std::move(p));
+    // Written on this thread: settle now rather than on the thread-safe function's callback, which
+    // a busy event loop runs only after every I/O callback already queued (on the HTTP face, other
+    // requests' bodies), so the caller's continuation is this turn's next microtask. Completions
+    // of earlier appends, if any are waiting, settle first, in order.
+    if (wroteInline) Drain(env);
     return promise;
   }
 

@@ -40,6 +40,27 @@ describe('inline writes', () => {
     await log.close();
   });
 
+  test.each<[Durability, boolean]>([
+    ['never', true],
+    ['always', false],
+  ])('a %s append settles without waiting for an event-loop turn: %s', async (durability, now) => {
+    // An inline write's completion is settled by the append call itself (native/log_wrap.cc), not
+    // by the thread-safe function's callback, which needs a turn of the event loop: on a busy loop
+    // that turn comes after every I/O callback already queued. Only microtasks run here.
+    const log = await ShardLog.open(tempDir(), { durability });
+    await log.append(recordsFrom(0, 3));
+    let settled = false;
+    const appended = log.append(recordsFrom(3, 3)).then((r) => {
+      settled = true;
+      return r;
+    });
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(settled).toBe(now);
+    expect((await appended).firstOffset).toBe(3);
+    checkRange(log, 0, 6);
+    await log.close();
+  });
+
   test('an interval log writes inline once the zero-filler is ahead of its tail', async () => {
     const log = await ShardLog.open(tempDir(), { durability: 'interval' });
     expect(log.io).toBe('pwrite');

@@ -4,7 +4,8 @@
 // reporting CPU per request on both sides (the client's from process.cpuUsage, the server's from
 // /proc/<pid>/stat) and the machine's idle, system and softirq shares (/proc/stat). Linux only;
 // 127.0.0.1 only. SERVE_ARGS adds `millrace serve` options; with `--log-level debug` it also
-// prints how long requests took from their last body byte to their response.
+// prints how long requests took from their last body byte to their response. NODE_ARGS go to the
+// server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 //
 //   npx tsc -p tsconfig.build.json && INFLIGHT=16 SIDE=null node bench/sdk-cpu.mjs && node bench/sdk-cpu.mjs
 import { spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ const args =
   SIDE === 'null'
     ? [NULL_SERVER, '--null-server']
     : [MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, ...(process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean)];
-const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 const handlerMs = [];
 let buf = '';
 const port = await new Promise((resolve, reject) => {

@@ -182,12 +182,13 @@ Failure Log::Append(AppendOp&& op, uint64_t* firstOffset, bool* wroteInline) {
     op.firstOffset = nextOffset_;
     nextOffset_ += op.count;
     *firstOffset = op.firstOffset;
-    // A small `never` append to an idle log is written right here: a pwritev into the page cache
-    // costs less than waking the I/O thread and being woken back, two thread hops that cost 50-70
-    // µs each on small VMs (bench/RESULTS.md). Larger batches still go to the I/O thread, whose copy
-    // then overlaps the JS thread's next batch: the TCP face's puts (~30 KB per shard) lost a
-    // quarter of their rate when written inline. Only with nothing queued and no one else working
-    // on the log's files, so order and the I/O thread's view of the log are kept.
+    // A small `never` or `interval` append to an idle log (see FitsInline) is written right here:
+    // a pwritev into the page cache costs less than waking the I/O thread and being woken back,
+    // two thread hops that cost 50-70 µs each on small VMs (bench/RESULTS.md). Larger batches still
+    // go to the I/O thread, whose copy then overlaps the JS thread's next batch: the TCP face's
+    // puts (~30 KB per shard) lost a quarter of their rate when written inline. Only with nothing
+    // queued and no one else working on the log's files, so order and the I/O thread's view of the
+    // log are kept.
     now = inlineWrites_ && !claimed_ && pending_.empty() && controls_.empty() && FitsInline(op);
     if (now) claimed_ = true;
     pending_.push_back(std::move(op));

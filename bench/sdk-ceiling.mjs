@@ -11,13 +11,13 @@
 // waits for the TIME_WAIT sockets to drain first, and the two sides alternate which goes first.
 //
 //   npx tsc -p tsconfig.build.json && SECONDS=8 ROUNDS=2 node bench/sdk-ceiling.mjs
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './child.mjs';
 
 const SECONDS = Number(process.env.SECONDS ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
@@ -46,20 +46,8 @@ if (process.argv[2] === '--null-server') {
   await main();
 }
 
-async function startChild(args, ready) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let buf = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      buf += d;
-      for (const line of buf.split('\n').slice(0, -1)) {
-        const port = ready(JSON.parse(line));
-        if (port) resolve(port);
-      }
-      buf = buf.slice(buf.lastIndexOf('\n') + 1);
-    });
-    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
-  });
+async function startServer(args, ready) {
+  const { child, port } = await startChild(args, ready);
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
@@ -121,7 +109,7 @@ async function drainTimeWaits() {
 }
 
 async function measureNull(inFlight, workload) {
-  const nul = await startChild([fileURLToPath(import.meta.url), '--null-server'], (l) => l.port);
+  const nul = await startServer([fileURLToPath(import.meta.url), '--null-server'], (l) => l.port);
   try {
     return await measure(nul.url, inFlight, workload);
   } finally {
@@ -131,7 +119,7 @@ async function measureNull(inFlight, workload) {
 
 async function measureMillrace(inFlight, workload) {
   const dataDir = mkdtempSync(join(tmpdir(), 'millrace-ceiling-'));
-  const mr = await startChild([MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir], (l) => (l.msg === 'millrace listening' ? new URL(l.url).port : undefined));
+  const mr = await startServer([MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir], (l) => (l.msg === 'millrace listening' ? new URL(l.url).port : undefined));
   try {
     return await measure(mr.url, inFlight, workload);
   } finally {

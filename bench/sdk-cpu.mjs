@@ -8,12 +8,12 @@
 // server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 //
 //   npx tsc -p tsconfig.build.json && INFLIGHT=16 SIDE=null node bench/sdk-cpu.mjs && node bench/sdk-cpu.mjs
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './child.mjs';
 
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const INFLIGHT = Number(process.env.INFLIGHT ?? 16);
@@ -26,21 +26,10 @@ const args =
   SIDE === 'null'
     ? [NULL_SERVER, '--null-server']
     : [MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, ...(process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean)];
-const child = spawn(process.execPath, [...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 const handlerMs = [];
-let buf = '';
-const port = await new Promise((resolve, reject) => {
-  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  child.stdout.on('data', (d) => {
-    buf += d;
-    for (const line of buf.split('\n').slice(0, -1)) {
-      const l = JSON.parse(line);
-      if (l.port) resolve(l.port);
-      if (l.msg === 'millrace listening') resolve(new URL(l.url).port);
-      if (l.msg === 'request' && typeof l.afterBodyMs === 'number') handlerMs.push(l.afterBodyMs);
-    }
-    buf = buf.slice(buf.lastIndexOf('\n') + 1);
-  });
+const { child, port } = await startChild([...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], (l) => {
+  if (l.msg === 'request' && typeof l.afterBodyMs === 'number') handlerMs.push(l.afterBodyMs);
+  return l.port ?? (l.msg === 'millrace listening' ? new URL(l.url).port : undefined);
 });
 
 /** utime + stime of the server, in clock ticks (1/100 s). */

@@ -6,12 +6,12 @@
 // allocated vs new ones). 127.0.0.1 only.
 //
 //   npx tsc -p tsconfig.build.json && N=1000 DUR=never node bench/tcp-rtt.mjs
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './child.mjs';
 
 const N = Number(process.env.N ?? 100);
 const PUTS = Number(process.env.PUTS ?? 3000);
@@ -21,21 +21,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { connect, packRecords } = await import(join(ROOT, 'dist/client/index.js'));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'millrace-tcp-rtt-'));
-const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve', '--port', '0', '--tcp-port', '0', '--durability', DUR, '--data-dir', dataDir], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let buf = '';
-const port = await new Promise((resolve, reject) => {
-  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  child.stdout.on('data', (d) => {
-    buf += d;
-    for (const line of buf.split('\n').slice(0, -1)) {
-      const l = JSON.parse(line);
-      if (l.msg === 'millrace listening') resolve(Number(l.tcp.split(':').pop()));
-    }
-    buf = buf.slice(buf.lastIndexOf('\n') + 1);
-  });
-});
+const { child, port } = await startChild([join(ROOT, 'dist/cli/main.js'), 'serve', '--port', '0', '--tcp-port', '0', '--durability', DUR, '--data-dir', dataDir], (l) =>
+  l.msg === 'millrace listening' ? l.tcp.split(':').pop() : undefined,
+);
 
 const client = await connect({ port });
 await client.createStream('rtt', { shardCount: 4 });

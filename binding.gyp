@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/crc32c.cc",
         "native/md5_batch.cc",
+        "native/base64.cc",
         "native/route_packed.cc",
         "native/io_backend.cc",
         "native/io_service.cc",

@@ -7,6 +7,7 @@
 #include "common.h"
 #include "crc32c.h"
 #include "log_wrap.h"
+#include "base64.h"
 #include "md5_batch.h"
 
 namespace mr {
@@ -101,6 +102,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("crc32c", Napi::Function::New(env, Crc32cJs, "crc32c"));
   exports.Set("dupFd", Napi::Function::New(env, DupFd, "dupFd"));
   InitHashing(env, exports);
+  InitBase64(env, exports);
   InitLog(env, exports);
   InitAead(env, exports);
   return exports;

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { native } from '../../src/storage/native.js';
 import { ShardLog } from '../../src/storage/shard-log.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -28,4 +29,29 @@ test('a view keeps its bytes after retention removed its segment and later segme
   expect(held.map((r) => r.data[0])).toEqual([0, 1, 2]);
   expect(held[2]!.data.equals(Buffer.alloc(200, 2))).toBe(true);
   await log.close();
+});
+
+test('decodeBase64Spans decodes canonical base64 spans back to back and names the first that is not', () => {
+  const datas = Array.from({ length: 40 }, (_, n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff)));
+  const texts = datas.map((d) => d.toString('base64'));
+  const src = Buffer.from(`x${texts.join('|')}y`, 'latin1');
+  const spans = new Uint32Array(2 * texts.length);
+  for (let i = 0, at = 1; i < texts.length; at += texts[i]!.length + 1, i++) {
+    spans[2 * i] = at;
+    spans[2 * i + 1] = at + texts[i]!.length;
+  }
+  const out = Buffer.alloc(datas.reduce((n, d) => n + d.length, 0));
+  expect(native.decodeBase64Spans(src, spans, out)).toBe(-1);
+  expect(out.equals(Buffer.concat(datas))).toBe(true);
+  // Too small or too large an output: the span count.
+  expect(native.decodeBase64Spans(src, spans, Buffer.alloc(out.length - 1))).toBe(texts.length);
+  expect(native.decodeBase64Spans(src, spans, Buffer.alloc(out.length + 1))).toBe(texts.length);
+
+  const one = (text: string) => {
+    const b = Buffer.from(text, 'latin1');
+    return native.decodeBase64Spans(b, new Uint32Array([0, b.length]), Buffer.alloc(Math.max(0, (b.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0))));
+  };
+  for (const bad of ['AB==', 'AAB=', 'AAA', 'A===', '-_-_', 'AA==AAAA', 'AA\\"', 'AA A', '====', 'A\u0080AA']) expect(one(bad), bad).toBe(0);
+  for (const good of ['', 'AA==', 'AAA=', 'AAAA', '+/+/', 'AQ==']) expect(one(good), good).toBe(-1);
+  expect(() => native.decodeBase64Spans(src, new Uint32Array([5, src.length + 1]), out)).toThrow();
 });

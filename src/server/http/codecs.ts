@@ -4,8 +4,10 @@
 import { CborError, decodeCbor, encodeCbor, epochNumberToDate } from './cbor.js';
 import { wireErrors } from './errors.js';
 import { PackedRecords, packedRecordsOf } from '../../api/kinesis/records.js';
+import { scanPutRecords } from './put-records-scan.js';
 import { packedRecordsJson, putResultsJson } from './records-json.js';
 import { writeOutput, wrongType, type LeafCodec, type PathTree } from './shapes.js';
+import type { ServiceName } from './targets.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
@@ -18,6 +20,11 @@ export interface WireCodec {
   encode(value: unknown): Buffer;
   /** An operation's result as a response body; `tree` holds its blob and timestamp members. */
   encodeOutput(tree: PathTree | undefined, output: unknown): Buffer;
+  /**
+   * A fast reader for a known action's request: the input as decode plus readInput would give it,
+   * or undefined to take that generic path (which then raises any error).
+   */
+  scanInput?(service: ServiceName, action: string, body: Buffer): Record<string, unknown> | undefined;
 }
 
 // AWS checks base64 strictly (Coral's wording, as recorded by kinesalite). Buffer.from(…, 'base64')
@@ -104,6 +111,7 @@ export const jsonCodec: WireCodec = {
     const restJson = JSON.stringify(writeOutput(tree, rest, jsonLeaves));
     return packed instanceof PackedRecords ? packedRecordsJson(packed, restJson) : putResultsJson(packed, restJson);
   },
+  scanInput: (service, action, body) => (service === 'kinesis' && action === 'PutRecords' ? scanPutRecords(body) : undefined),
 };
 
 const cborLeaves: LeafCodec = {

@@ -146,7 +146,9 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
     // The time after the body, apart from the whole: a slow sender is not a slow server.
     const bodyRead = performance.now();
     if (body.length === 0) throw known ? wireErrors.serialization() : wireErrors.unknownOperation();
-    const raw = codec.decode(body);
+    // Only a request the generic path would accept whole is scanned, so checks keep their order.
+    const scanned = known ? codec.scanInput?.(target.service.name, target.action, body) : undefined;
+    const raw = scanned ?? codec.decode(body);
     if (!known) throw wireErrors.unknownOperation();
 
     const identity = verifySigV4(
@@ -155,7 +157,7 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
       config.sigv4,
     );
     const shape = target.service.shapes.get(target.action);
-    const input = readInput(shape?.input, raw, codec.leaves) as Record<string, unknown>;
+    const input = scanned ?? (readInput(shape?.input, raw, codec.leaves) as Record<string, unknown>);
 
     const abort = new AbortController();
     const ctx: RequestContext = {

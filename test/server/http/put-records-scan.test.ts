@@ -6,6 +6,7 @@ import { jsonCodec } from '../../../src/server/http/codecs.js';
 import { scanPutRecords } from '../../../src/server/http/put-records-scan.js';
 import { readInput } from '../../../src/server/http/shapes.js';
 import { targetPrefixes } from '../../../src/server/http/targets.js';
+import { rng } from '../../helpers/rng.js';
 
 const tree = targetPrefixes.Kinesis_20131202!.shapes.get('PutRecords')!.input;
 
@@ -20,18 +21,6 @@ function generic(body: Buffer): unknown {
 
 const json = (v: unknown, indent?: number) => Buffer.from(JSON.stringify(v, null, indent), 'utf8');
 const entry = (data: Buffer, key: string, hash?: string) => ({ Data: data.toString('base64'), PartitionKey: key, ...(hash ? { ExplicitHashKey: hash } : {}) });
-
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('scanPutRecords', () => {
   const plain: Array<[string, Buffer]> = [
@@ -85,15 +74,15 @@ describe('scanPutRecords', () => {
   test('mutated bodies are either read exactly as the generic path reads them, or left to it', () => {
     const seeds = [plain[1]![1], plain[3]![1], plain[4]![1], plain[6]![1]];
     const interesting = [0x22, 0x5c, 0x2c, 0x3a, 0x7b, 0x7d, 0x5b, 0x5d, 0x3d, 0x2d, 0x5f, 0x20, 0x41, 0x0a, 0x00, 0x7f, 0x80, 0xc3, 0xff, 0x2f, 0x2b];
-    const next = rng(0x5eed);
+    const r = rng(0x5eed);
     let scanned = 0;
     for (let i = 0; i < 8000; i++) {
       const base = seeds[i % seeds.length]!;
       const bytes = [...base];
-      for (let m = 0; m < 1 + Math.floor(next() * 3); m++) {
-        const at = Math.floor(next() * bytes.length);
-        const kind = next();
-        const byte = next() < 0.7 ? interesting[Math.floor(next() * interesting.length)]! : Math.floor(next() * 256);
+      for (let m = 0; m < 1 + r.int(3); m++) {
+        const at = r.int(bytes.length);
+        const kind = r.next();
+        const byte = r.next() < 0.7 ? r.pick(interesting) : r.int(256);
         if (kind < 0.4) bytes[at] = byte;
         else if (kind < 0.7) bytes.splice(at, 0, byte);
         else if (kind < 0.95) bytes.splice(at, 1);

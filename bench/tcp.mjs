@@ -5,6 +5,7 @@
 //   TRIALS=3 SECONDS=3 RATES=100000,1000000 SIZES=100,1024 DURABILITY=never,always node bench/tcp.mjs
 //   SCENARIOS=put,consume node bench/tcp.mjs    a subset (consume reads what put wrote; put always runs)
 //   SCENARIOS=put,targeted node bench/tcp.mjs   put, and put with every batch aimed at one shard
+//   SCENARIOS=latency RATES=1000000 node bench/tcp.mjs   the latency phase alone (no put before it)
 // Each trial starts a fresh server per durability; the table shows the median over trials.
 // Needs `npm run build` first (runs dist/cli/main.js and imports dist/client).
 //
@@ -38,8 +39,9 @@ const RATES = (process.env.RATES ?? '100000,1000000').split(',').map(Number);
 const BATCH = 1000;
 const SIZES = (process.env.SIZES ?? '100,1024').split(',').map(Number);
 const DURABILITIES = (process.env.DURABILITY ?? 'never,always').split(',');
-// Consume reads what put wrote, so it always runs with put; SCENARIOS=put skips consume and latency.
+// Consume reads what put wrote, so it runs put too; latency alone runs without put.
 const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,targeted,consume,latency').split(','));
+if (SCENARIOS.has('consume')) SCENARIOS.add('put');
 
 /** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
 function startServer(durability) {
@@ -219,6 +221,7 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
   let tick = 0;
   let sent = 0;
   const inflight = new Set();
+  const free = [];
   // One batch per 1 ms slot. The producer sleeps until about a millisecond before a slot and
   // sends then, a little early (timers fire 0.1–1 ms late here, and a busy-polling producer would
   // take a core from the server it measures). A batch's records carry the intended time when it
@@ -229,12 +232,15 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     const wait = intendedMs - performance.now();
     if (wait >= 1 + EARLY_MS) await new Promise((r) => setTimeout(r, wait - EARLY_MS));
     const stamp = Math.min(intendedMs, performance.now()) * 1000;
-    // A fresh buffer per batch: the one in flight is referenced by the socket write.
-    const buf = Buffer.from(payload);
+    // A buffer per batch in flight (the socket write references it), taken back at its
+    // acknowledgement: a fresh 100 KB buffer per millisecond would make this process collect its
+    // external memory every ~100 ms, and its pauses would count against the server.
+    const buf = free.pop() ?? Buffer.from(payload);
     for (const at of stampAt) buf.writeDoubleLE(stamp, at);
     const sentAt = performance.now();
     const warm = tick >= warmupMs;
     const p = producer.putPacked(stream, buf, count).then(() => {
+      free.push(buf);
       inflight.delete(p);
       if (warm) acks.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
     });
@@ -272,20 +278,23 @@ async function trialOf(trial) {
         const stream = `bench-${size}`;
         await client.createStream(stream, { shardCount: SHARDS });
         const shards = (await client.listShards(stream)).shards.map((s) => s.shardId);
-        const put = await putPhase(client, stream, size);
-        results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
-        console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
-        if (SCENARIOS.has('targeted')) {
-          const tstream = `targeted-${size}`;
-          await client.createStream(tstream, { shardCount: SHARDS });
-          const t = await targetedPhase(client, tstream, size);
-          results.push({ trial, scenario: 'targeted', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...t });
-          console.log(`targeted ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(t.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${t.mbPerSec.toFixed(0)} MB/s`);
+        if (SCENARIOS.has('put')) {
+          const put = await putPhase(client, stream, size);
+          results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
+          console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
+          if (SCENARIOS.has('targeted')) {
+            const tstream = `targeted-${size}`;
+            await client.createStream(tstream, { shardCount: SHARDS });
+            const t = await targetedPhase(client, tstream, size);
+            results.push({ trial, scenario: 'targeted', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...t });
+            console.log(`targeted ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(t.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${t.mbPerSec.toFixed(0)} MB/s`);
+          }
+          if (SCENARIOS.has('consume')) {
+            const consume = await consumePhase(client, stream, shards, put.records);
+            results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
+            console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
+          }
         }
-        if (!SCENARIOS.has('consume')) continue;
-        const consume = await consumePhase(client, stream, shards, put.records);
-        results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
-        console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
         for (const rate of SCENARIOS.has('latency') ? RATES : []) {
           // The put phase left gigabytes for the kernel to write back; flushed first, so that the
           // latency at a steady rate is not measured against the writeback of an earlier burst.

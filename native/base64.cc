@@ -54,21 +54,23 @@ int64_t DecodeSpan(const uint8_t* p, size_t len, uint8_t* out) {
   return o + 2 - out;
 }
 
-// decodeBase64Spans(src: Uint8Array, spans: Uint32Array, out: Uint8Array) -> number
-// `spans` holds [start, end) pairs into `src`; span i decodes into `out` right after span i-1.
-// Returns -1 when every span decoded and `out` is exactly filled, else the index of the first span
-// that is not canonical base64 (or the span count, when `out` has a different size).
+// decodeBase64Spans(src: Uint8Array, spans: Uint32Array, out: Uint8Array, at: Uint32Array) -> number
+// `spans` holds [start, end) pairs into `src`; span i decodes into `out` from offset at[i] (the
+// caller lays the bytes out: back to back, or between other fields of its own).
+// Returns -1 when every span decoded, else the index of the first span that is not canonical
+// base64 or whose bytes would not fit in `out` at its offset. Nothing is written past `out`.
 Napi::Value DecodeBase64Spans(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto src = info[0].As<Napi::Uint8Array>();
   auto spans = info[1].As<Napi::Uint32Array>();
   auto out = info[2].As<Napi::Uint8Array>();
+  auto at = info[3].As<Napi::Uint32Array>();
   const size_t n = spans.ElementLength() / 2;
+  if (at.ElementLength() < n) Throw(env, codes::INVALID_ARGUMENT, "one destination offset per span is needed");
   const uint8_t* s = src.Data();
   const size_t srcLen = src.ByteLength();
   uint8_t* o = out.Data();
   const size_t outLen = out.ByteLength();
-  size_t at = 0;
   for (size_t i = 0; i < n; i++) {
     const uint32_t start = spans[2 * i], end = spans[2 * i + 1];
     if (start > end || end > srcLen) Throw(env, codes::INVALID_ARGUMENT, "a span lies outside the source");
@@ -76,12 +78,11 @@ Napi::Value DecodeBase64Spans(const Napi::CallbackInfo& info) {
     if (len % 4 != 0) return Napi::Number::New(env, double(i));
     const size_t pads = len == 0 || s[end - 1] != '=' ? 0 : s[end - 2] == '=' ? 2 : 1;
     // Room for the span's bytes is checked before any of them is written.
-    if (len / 4 * 3 - pads > outLen - at) return Napi::Number::New(env, double(n));
-    const int64_t w = DecodeSpan(s + start, len, o + at);
-    if (w < 0) return Napi::Number::New(env, double(i));
-    at += size_t(w);
+    const size_t dst = at[i];
+    if (dst > outLen || len / 4 * 3 - pads > outLen - dst) return Napi::Number::New(env, double(i));
+    if (DecodeSpan(s + start, len, o + dst) < 0) return Napi::Number::New(env, double(i));
   }
-  return Napi::Number::New(env, at == outLen ? -1.0 : double(n));
+  return Napi::Number::New(env, -1.0);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ test('a view keeps its bytes after retention removed its segment and later segme
   await log.close();
 });
 
-test('decodeBase64Spans decodes canonical base64 spans back to back and names the first that is not', () => {
+test('decodeBase64Spans decodes canonical base64 spans at their offsets and names the first that is not', () => {
   const datas = Array.from({ length: 40 }, (_, n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff)));
   const texts = datas.map((d) => d.toString('base64'));
   const src = Buffer.from(`x${texts.join('|')}y`, 'latin1');
@@ -40,18 +40,25 @@ test('decodeBase64Spans decodes canonical base64 spans back to back and names th
     spans[2 * i] = at;
     spans[2 * i + 1] = at + texts[i]!.length;
   }
-  const out = Buffer.alloc(datas.reduce((n, d) => n + d.length, 0));
-  expect(native.decodeBase64Spans(src, spans, out)).toBe(-1);
-  expect(out.equals(Buffer.concat(datas))).toBe(true);
-  // Too small or too large an output: the span count.
-  expect(native.decodeBase64Spans(src, spans, Buffer.alloc(out.length - 1))).toBe(texts.length);
-  expect(native.decodeBase64Spans(src, spans, Buffer.alloc(out.length + 1))).toBe(texts.length);
+  // Each span lands after a 3-byte gap of its own, which stays as it was.
+  const at = new Uint32Array(texts.length);
+  for (let i = 0, o = 3; i < texts.length; o += datas[i]!.length + 3, i++) at[i] = o;
+  const size = datas.reduce((n, d) => n + d.length + 3, 0);
+  const out = Buffer.alloc(size, 0xee);
+  expect(native.decodeBase64Spans(src, spans, out, at)).toBe(-1);
+  expect(out.equals(Buffer.concat(datas.flatMap((d) => [Buffer.alloc(3, 0xee), d])))).toBe(true);
+  // An output too small for the last span: that span, and nothing written past the end.
+  const short = Buffer.alloc(size - 1, 0xee);
+  expect(native.decodeBase64Spans(src, spans, short, at)).toBe(texts.length - 1);
+  // An offset past the end: that span.
+  expect(native.decodeBase64Spans(src, spans, out, Uint32Array.from(at, (o, i) => (i === 7 ? size + 1 : o)))).toBe(7);
 
   const one = (text: string) => {
     const b = Buffer.from(text, 'latin1');
-    return native.decodeBase64Spans(b, new Uint32Array([0, b.length]), Buffer.alloc(Math.max(0, (b.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0))));
+    return native.decodeBase64Spans(b, new Uint32Array([0, b.length]), Buffer.alloc(Math.max(0, (b.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0))), new Uint32Array(1));
   };
   for (const bad of ['AB==', 'AAB=', 'AAA', 'A===', '-_-_', 'AA==AAAA', 'AA\\"', 'AA A', '====', 'A\u0080AA']) expect(one(bad), bad).toBe(0);
   for (const good of ['', 'AA==', 'AAA=', 'AAAA', '+/+/', 'AQ==']) expect(one(good), good).toBe(-1);
-  expect(() => native.decodeBase64Spans(src, new Uint32Array([5, src.length + 1]), out)).toThrow();
+  expect(() => native.decodeBase64Spans(src, new Uint32Array([5, src.length + 1]), out, new Uint32Array(1))).toThrow();
+  expect(() => native.decodeBase64Spans(src, spans, out, new Uint32Array(1))).toThrow();
 });

@@ -6,7 +6,8 @@ import { matchesPattern, shapeByLimit, validateInput, HASH_KEY, STREAM_REF, type
 import { fail, liveStream } from './common.js';
 import type { KinesisContext } from './context.js';
 import { msg } from './messages.js';
-import { putEntries } from './put.js';
+import { packedPutOf, type PackedPutEntries } from './packed-put.js';
+import { putEntries, putPackedEntries, throttlesWrites, type PutOutcome } from './put.js';
 import { PACKED_RECORDS } from './records.js';
 import type { PutRecordsInput, PutRecordsOutput } from './shapes.js';
 
@@ -67,15 +68,41 @@ function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefi
   return input as PutRecordsInput;
 }
 
+/**
+ * Entries a face handed over packed (packed-put.ts), when the request passes the checks that the
+ * validator would make of it: its stream reference valid, every Data within the limit (the
+ * scanner already kept keys to 1-256 ASCII characters and the list to 1-500 entries). Otherwise
+ * undefined, and the request's `Records` objects take the usual path, errors and all.
+ */
+function packedRequest(input: PutRecordsInput, maxData: number): PackedPutEntries | undefined {
+  const packed = packedPutOf(input);
+  if (packed === undefined || packed.count < 1 || packed.count > MAX_RECORDS || packed.maxDataBytes > maxData) return undefined;
+  try {
+    validateInput({ StreamName: input.StreamName, StreamARN: input.StreamARN, StreamId: (input as { StreamId?: unknown }).StreamId }, STREAM_REF_SHAPE);
+  } catch {
+    return undefined;
+  }
+  return packed;
+}
+
 export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): Promise<PutRecordsOutput> {
   const maxData = ctx.engine.options.maxRecordBytes;
-  const req = plainRequest(input, maxData) ?? validateInput<PutRecordsInput>(input, shapeFor(maxData));
-  const stream = liveStream(ctx, req);
+  const packed = packedRequest(input, maxData);
+  let outcome: PutOutcome;
   let total = 0;
-  for (const r of req.Records) total += r.Data.byteLength + utf8Length(r.PartitionKey);
-  if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
-
-  const { results, failed, throttled } = await putEntries(ctx, stream, req.Records);
+  let stream;
+  if (packed !== undefined && !throttlesWrites(ctx, (stream = liveStream(ctx, input)))) {
+    total = packed.bytes;
+    if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
+    outcome = await putPackedEntries(ctx, stream, packed.payload, packed.count);
+  } else {
+    const req = plainRequest(input, maxData) ?? validateInput<PutRecordsInput>(input, shapeFor(maxData));
+    stream = liveStream(ctx, req);
+    for (const r of req.Records) total += r.Data.byteLength + utf8Length(r.PartitionKey);
+    if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
+    outcome = await putEntries(ctx, stream, req.Records);
+  }
+  const { results, failed, throttled } = outcome;
   const n = results.length;
   const m = ctx.engine.metrics(stream.name);
   m.add('PutRecords.Success');

@@ -1,5 +1,6 @@
 // The write path shared by PutRecord and PutRecords: the batch is routed and packed per shard by
-// routeBatch (src/streams/routed-batch.ts: one MD5 call, one buffer), records over a provisioned
+// routeBatch (src/streams/routed-batch.ts: one MD5 call, one buffer), or routePacked when a face
+// handed the entries over already packed (packed-put.ts), records over a provisioned
 // shard's limits are refused one by one as AWS does, and each shard gets one append, all shards in
 // parallel. Routing and the start of every append happen in one synchronous section, so a
 // concurrent reshard either sees the appends in flight (and waits for them before sealing the
@@ -8,7 +9,8 @@ import { hashKeyToBytes, parseHashKey } from '../../core/hash-key.js';
 import { KmsError } from '../../errors.js';
 import type { AppendResult } from '../../storage/types.js';
 import type { StreamEntry } from '../../streams/catalog.js';
-import { REJECTED, releaseBatch, routeBatch, type Admit } from '../../streams/routed-batch.js';
+import type { Routing } from '../../streams/engine.js';
+import { REJECTED, releaseBatch, routeBatch, routePacked, type Admit, type RoutedBatch } from '../../streams/routed-batch.js';
 import type { ShardSequencer } from '../../core/sequence-number.js';
 import { fail } from './common.js';
 import type { KinesisContext } from './context.js';
@@ -86,8 +88,7 @@ export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entri
   engine.checkKey(stream);
   const metrics = engine.metrics(stream.name);
   const { shardLimits, clock } = engine.options;
-  const admit: Admit | undefined =
-    stream.mode === 'PROVISIONED' && engine.options.throttling
+  const admit: Admit | undefined = throttlesWrites(ctx, stream)
       ? (handle, bytes) => {
           if (handle.throttle(shardLimits, clock).admitWrite(bytes)) return true;
           metrics.addShard(handle.shardId, 'WriteProvisionedThroughputExceeded');
@@ -95,7 +96,30 @@ export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entri
         }
       : undefined;
   const routing = engine.routing(stream);
-  const batch = routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes, admit);
+  return settle(ctx, stream, routing, routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes, admit), n);
+}
+
+/** Whether writes to `stream` are admitted record by record (a provisioned stream, throttling on). */
+export function throttlesWrites(ctx: KinesisContext, stream: StreamEntry): boolean {
+  return stream.mode === 'PROVISIONED' && ctx.engine.options.throttling;
+}
+
+/**
+ * Entries already in the packed layout (a face's scanner packed them: packed-put.ts), routed in one
+ * native call. Only for a stream that does not throttle writes: routePacked admits no record
+ * apart from the others (callers check throttlesWrites and use putEntries otherwise).
+ */
+export async function putPackedEntries(ctx: KinesisContext, stream: StreamEntry, payload: Buffer, count: number): Promise<PutOutcome> {
+  const { engine } = ctx;
+  engine.checkKey(stream);
+  const routing = engine.routing(stream);
+  return settle(ctx, stream, routing, routePacked(routing, payload, count, engine.options.maxRecordBytes), count);
+}
+
+/** Appends each shard's part (all started in the caller's synchronous section) and reports each record's outcome. */
+async function settle(ctx: KinesisContext, stream: StreamEntry, routing: Routing, batch: RoutedBatch, n: number): Promise<PutOutcome> {
+  const { engine } = ctx;
+  const metrics = engine.metrics(stream.name);
   const { parts, partOf, rank } = batch;
   const settled = await Promise.allSettled(parts.map((p) => engine.appendPacked(p.handle, p.payload, p.count)));
   releaseBatch(routing, batch);

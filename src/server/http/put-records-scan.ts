@@ -1,17 +1,26 @@
 // PutRecords in JSON, read in one pass over the body's bytes. It is the hottest request, and the
-// generic path (JSON.parse, then a base64 decode per record into a Buffer of its own) cost about
-// half a millisecond of the server's main thread per 500 records: a string per Data and per key,
-// an object per entry, 500 small Buffers. Here the keys are the only strings, and every Data is
-// decoded by one native call (native/base64.cc) into one buffer that the records view.
+// generic path (JSON.parse, then a base64 decode per record into a Buffer of its own, then routing
+// 500 key strings) cost about half a millisecond of the server's main thread per 500 records.
+// Here the records go straight into the packed layout (api/kinesis/packed-put.ts): headers and
+// keys copied from the body, every Data decoded in place by one native call (native/base64.cc),
+// so that putRecords routes them in one more native call, as the TCP face's batches are. The
+// records the SDKs write (`{"Data":"…","PartitionKey":"…"}`) are recognised by their bytes.
 //
 // Only the plain form the SDKs send is read this way: known members, strings without escapes,
-// canonical base64. Anything else (escapes, unknown or repeated members, wrong types, bad base64,
-// malformed JSON) returns undefined and the request takes the generic path, which produces AWS's
-// exact errors. Whatever this returns equals what JSON.parse plus readInput would have produced
+// ASCII partition keys of 1-256 characters, canonical base64, no ExplicitHashKey, at most 500
+// records. Anything else (escapes, unknown or repeated members, wrong types, bad base64, malformed
+// JSON) returns undefined and the request takes the generic path, which produces AWS's exact
+// errors. Whatever this returns reads as what JSON.parse plus readInput would have produced
 // (test/server/http/put-records-scan.test.ts compares the two over valid and mutated bodies).
+import { Buffer } from 'node:buffer';
+import { PackedPutEntries, packedPutInput } from '../../api/kinesis/packed-put.js';
+import { RECORD_HEADER_SIZE } from '../../core/constants.js';
 import { native } from '../../storage/native.js';
 
 const QUOTE = 0x22;
+/** AWS's limits on a PutRecords request: a body beyond them takes the generic path, which words the error. */
+const MAX_RECORDS = 500;
+const MAX_KEY_LENGTH = 256;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -145,15 +154,9 @@ function decodedLength(b: Buffer, s: number, e: number): number {
   return (len / 4) * 3 - pads;
 }
 
-interface Entry {
-  Data: unknown;
-  PartitionKey: string;
-  ExplicitHashKey?: string;
-}
-
 /**
- * A PutRecords JSON body in the SDKs' plain form, as the operation's input (Data as Buffers that
- * view one decoded buffer); undefined for anything else, which the generic path then reads.
+ * A PutRecords JSON body in the SDKs' plain form, as the operation's input with its entries
+ * packed (packed-put.ts); undefined for anything else, which the generic path then reads.
  */
 export function scanPutRecords(body: Buffer): Record<string, unknown> | undefined {
   try {
@@ -166,9 +169,7 @@ export function scanPutRecords(body: Buffer): Record<string, unknown> | undefine
 
 function scan(sc: Scanner): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  let records: Entry[] | undefined;
-  // Where each Data's base64 sits in the body: [start, end) pairs.
-  let spans: Uint32Array = new Uint32Array(0);
+  let spans: Uint32Array | undefined;
   sc.expect(0x7b);
   sc.ws();
   if (sc.b[sc.pos] === 0x7d) throw NOT_PLAIN; // {} : left to the generic path's errors
@@ -176,8 +177,8 @@ function scan(sc: Scanner): Record<string, unknown> {
     const m = sc.member();
     sc.expect(COLON);
     if (m === Member.Records) {
-      if (records !== undefined) throw NOT_PLAIN;
-      ({ records, spans } = scanRecords(sc));
+      if (spans !== undefined) throw NOT_PLAIN;
+      spans = scanRecords(sc);
     } else if (m === Member.StreamName || m === Member.StreamARN || m === Member.StreamId) {
       const name = m === Member.StreamName ? 'StreamName' : m === Member.StreamARN ? 'StreamARN' : 'StreamId';
       if (Object.hasOwn(out, name)) throw NOT_PLAIN;
@@ -190,70 +191,160 @@ function scan(sc: Scanner): Record<string, unknown> {
     if (c !== COMMA) throw NOT_PLAIN;
   }
   sc.ws();
-  if (sc.pos !== sc.b.length || records === undefined) throw NOT_PLAIN;
-
-  const b = sc.b;
-  const n = records.length;
-  const ends = new Uint32Array(n);
-  let total = 0;
-  for (let r = 0; r < n; r++) {
-    const len = decodedLength(b, spans[2 * r]!, spans[2 * r + 1]!);
-    if (len < 0) throw NOT_PLAIN;
-    total += len;
-    ends[r] = total;
-  }
-  const flat = Buffer.allocUnsafe(total);
-  if (native.decodeBase64Spans(b, spans, flat) !== -1) throw NOT_PLAIN;
-  for (let r = 0, o = 0; r < n; r++) {
-    const e = ends[r]!;
-    records[r]!.Data = flat.subarray(o, e);
-    o = e;
-  }
-  out.Records = records;
-  return out;
+  if (sc.pos !== sc.b.length || spans === undefined) throw NOT_PLAIN;
+  return packedPutInput(out, pack(sc.b, spans));
 }
 
-function scanRecords(sc: Scanner): { records: Entry[]; spans: Uint32Array } {
-  const records: Entry[] = [];
-  let spans: Uint32Array = new Uint32Array(1024);
+/**
+ * The records' spans ([key start, key end, Data start, Data end] each) into the packed layout:
+ * headers and keys written here, every Data decoded by one native call into its place.
+ */
+function pack(b: Buffer, spans: Uint32Array): PackedPutEntries {
+  const n = spans.length / 4;
+  const dataAt = new Uint32Array(n);
+  const sizes = new Uint32Array(n);
+  let total = 0;
+  let bytes = 0;
+  let maxData = 0;
+  for (let r = 0; r < n; r++) {
+    const keyLen = spans[4 * r + 1]! - spans[4 * r]!;
+    const dataLen = decodedLength(b, spans[4 * r + 2]!, spans[4 * r + 3]!);
+    if (dataLen < 0) throw NOT_PLAIN;
+    const size = RECORD_HEADER_SIZE + keyLen + dataLen;
+    sizes[r] = dataLen;
+    dataAt[r] = total + RECORD_HEADER_SIZE + keyLen;
+    total += size;
+    bytes += keyLen + dataLen;
+    if (dataLen > maxData) maxData = dataLen;
+  }
+  const out = Buffer.allocUnsafe(total);
+  for (let r = 0, pos = 0; r < n; r++) {
+    const ks = spans[4 * r]!;
+    const keyLen = spans[4 * r + 1]! - ks;
+    const dataLen = sizes[r]!;
+    const size = RECORD_HEADER_SIZE + keyLen + dataLen;
+    // Indexed stores: the lengths are known to fit, and this runs 500 times per request.
+    out[pos] = size;
+    out[pos + 1] = size >>> 8;
+    out[pos + 2] = size >>> 16;
+    out[pos + 3] = size >>> 24;
+    out[pos + 4] = 0; // arrival delta: the log stamps the batch
+    out[pos + 5] = 0;
+    out[pos + 6] = 0;
+    out[pos + 7] = 0;
+    out[pos + 8] = dataLen;
+    out[pos + 9] = dataLen >>> 8;
+    out[pos + 10] = dataLen >>> 16;
+    out[pos + 11] = dataLen >>> 24;
+    out[pos + 12] = keyLen;
+    out[pos + 13] = keyLen >>> 8;
+    out[pos + 14] = 0; // flags: no explicit hash key
+    out[pos + 15] = 0;
+    const k = pos + RECORD_HEADER_SIZE;
+    for (let i = 0; i < keyLen; i++) out[k + i] = b[ks + i]!;
+    pos += size;
+  }
+  const data = new Uint32Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    data[2 * r] = spans[4 * r + 2]!;
+    data[2 * r + 1] = spans[4 * r + 3]!;
+  }
+  if (native.decodeBase64Spans(b, data, out, dataAt) !== -1) throw NOT_PLAIN;
+  return new PackedPutEntries(out, n, bytes, maxData);
+}
+
+/** The plain record form the SDKs write, recognised by its bytes: `{"Data":"` … `","PartitionKey":"` … `"}`. */
+const DATA_OPEN = Buffer.from('{"Data":"', 'latin1');
+const KEY_OPEN = Buffer.from('","PartitionKey":"', 'latin1');
+
+function matches(b: Buffer, at: number, lit: Buffer): boolean {
+  if (at + lit.length > b.length) return false;
+  for (let i = 0; i < lit.length; i++) if (b[at + i] !== lit[i]) return false;
+  return true;
+}
+
+/** Records' spans, 4 per record: key start and end, Data (base64) start and end. */
+function scanRecords(sc: Scanner): Uint32Array {
+  let spans = new Uint32Array(4 * 512);
+  let n = 0;
   sc.expect(0x5b);
   sc.ws();
   if (sc.b[sc.pos] === 0x5d) throw NOT_PLAIN; // an empty list: the generic path words its error
+  const b = sc.b;
   for (;;) {
-    sc.expect(0x7b);
-    let key: string | undefined;
-    let hash: string | undefined;
-    let dataAt = -1;
-    for (;;) {
-      const m = sc.member();
-      sc.expect(COLON);
-      if (m === Member.Data && dataAt < 0) {
-        dataAt = sc.base64();
-        const at = 2 * records.length;
-        if (at + 2 > spans.length) {
-          const grown = new Uint32Array(spans.length * 2);
-          grown.set(spans);
-          spans = grown;
-        }
-        spans[at] = dataAt;
-        spans[at + 1] = sc.end;
-      } else if (m === Member.PartitionKey && key === undefined) {
-        key = sc.text();
-      } else if (m === Member.ExplicitHashKey && hash === undefined) {
-        hash = sc.text();
-      } else {
-        throw NOT_PLAIN;
-      }
-      const c = sc.next();
-      if (c === 0x7d) break;
-      if (c !== COMMA) throw NOT_PLAIN;
+    // More than AWS takes: the generic path words the error.
+    if (n === MAX_RECORDS) throw NOT_PLAIN;
+    if (4 * n + 4 > spans.length) {
+      const grown = new Uint32Array(spans.length * 2);
+      grown.set(spans);
+      spans = grown;
     }
-    if (dataAt < 0 || key === undefined) throw NOT_PLAIN;
-    // Data is filled in once every record is read and the decoded size is known.
-    records.push(hash === undefined ? { Data: undefined, PartitionKey: key } : { Data: undefined, PartitionKey: key, ExplicitHashKey: hash });
-    const c = sc.next();
+    sc.ws();
+    if (!fastRecord(sc, spans, n)) slowRecord(sc, spans, n);
+    const keyLen = spans[4 * n + 1]! - spans[4 * n]!;
+    if (keyLen < 1 || keyLen > MAX_KEY_LENGTH) throw NOT_PLAIN;
+    n++;
+    const c = b[sc.pos] === 0x5d ? b[sc.pos++]! : sc.next();
     if (c === 0x5d) break;
     if (c !== COMMA) throw NOT_PLAIN;
   }
-  return { records, spans: spans.subarray(0, 2 * records.length) };
+  return spans.subarray(0, 4 * n);
+}
+
+/** One record in the SDKs' exact bytes, or false (nothing consumed) for the member-by-member reader. */
+function fastRecord(sc: Scanner, spans: Uint32Array, n: number): boolean {
+  const b = sc.b;
+  const start = sc.pos;
+  if (!matches(b, start, DATA_OPEN)) return false;
+  const ds = start + DATA_OPEN.length;
+  const de = b.indexOf(QUOTE, ds);
+  if (de < 0 || !matches(b, de, KEY_OPEN)) return false;
+  const ks = de + KEY_OPEN.length;
+  const ke = asciiKeyEnd(b, ks);
+  if (ke < 0 || b[ke + 1] !== 0x7d) return false;
+  spans[4 * n] = ks;
+  spans[4 * n + 1] = ke;
+  spans[4 * n + 2] = ds;
+  spans[4 * n + 3] = de;
+  sc.pos = ke + 2;
+  return true;
+}
+
+/** Where a plain ASCII key's closing quote is, from its first byte; -1 for anything else (escapes, control or non-ASCII bytes). */
+function asciiKeyEnd(b: Buffer, p: number): number {
+  for (;;) {
+    const c = b[p];
+    if (c === QUOTE) return p;
+    if (c === undefined || c === BACKSLASH || c < 0x20 || c > 0x7f) return -1;
+    p++;
+  }
+}
+
+/** One record member by member, in any order and spacing; throws NOT_PLAIN outside the plain form. */
+function slowRecord(sc: Scanner, spans: Uint32Array, n: number): void {
+  sc.expect(0x7b);
+  let keyAt = -1;
+  let dataAt = -1;
+  for (;;) {
+    const m = sc.member();
+    sc.expect(COLON);
+    if (m === Member.Data && dataAt < 0) {
+      dataAt = sc.base64();
+      spans[4 * n + 2] = dataAt;
+      spans[4 * n + 3] = sc.end;
+    } else if (m === Member.PartitionKey && keyAt < 0) {
+      keyAt = sc.string();
+      // Keys are copied as bytes: only ASCII ones, whose bytes are their characters.
+      if (sc.wide) throw NOT_PLAIN;
+      spans[4 * n] = keyAt;
+      spans[4 * n + 1] = sc.end;
+    } else {
+      // ExplicitHashKey included: the generic path checks its pattern and range.
+      throw NOT_PLAIN;
+    }
+    const c = sc.next();
+    if (c === 0x7d) break;
+    if (c !== COMMA) throw NOT_PLAIN;
+  }
+  if (dataAt < 0 || keyAt < 0) throw NOT_PLAIN;
 }

@@ -10,7 +10,15 @@ export async function startChild(args, ready) {
     child.stdout.on('data', (d) => {
       buf += d;
       for (const line of buf.split('\n').slice(0, -1)) {
-        const port = ready(JSON.parse(line));
+        let value;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          // Not a log line: the child's own diagnostics (NODE_ARGS=--trace-gc, say), passed on.
+          process.stderr.write(`child: ${line}\n`);
+          continue;
+        }
+        const port = ready(value);
         if (port) resolve(port);
       }
       buf = buf.slice(buf.lastIndexOf('\n') + 1);

@@ -22,7 +22,7 @@ const cap = await new Promise((resolve) => {
   });
 });
 const dataDir = mkdtempSync(join(os.tmpdir(), 'millrace-h2-'));
-const { child, port } = await startChild([join(process.cwd(), 'dist/cli/main.js'), 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, '--log-level', 'info'], (l) => (l.url ? new URL(l.url).port : undefined));
+const { child, port } = await startChild([...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), join(process.cwd(), 'dist/cli/main.js'), 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, '--log-level', 'info'], (l) => (l.url ? new URL(l.url).port : undefined));
 const c = new KinesisClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
 await c.send(new CreateStreamCommand({ StreamName: 'h2', ShardCount: 4 }));
 await new Promise((r) => setTimeout(r, 700));

@@ -3,6 +3,7 @@
 // and on SIGINT/SIGTERM the listeners stop accepting and drain before the engine syncs and closes,
 // so no acknowledged request is cut off and no request reaches a closed engine.
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { Millrace, type MillraceOptions } from '../millrace.js';
 import { createServer, serveMillrace, type ServerAddress } from '../server/http/index.js';
@@ -124,7 +125,20 @@ function loadTls(cert: string | undefined, key: string | undefined): { cert: Buf
 }
 
 /** Runs until SIGINT/SIGTERM; a second signal exits at once. */
+/**
+ * V8's heap growing factor for the server process, as (1 + percent / 100). The server's live heap
+ * is small (~11 MB) while its request paths allocate fast, and with V8's own factor the old
+ * generation's limit stays within one young generation (16 MB) of its size: V8 then starts
+ * incremental marking after nearly every scavenge. Under PutRecords load that was ~13 full
+ * collections a second and a third of the main thread; with a factor of 5, one every few seconds
+ * (bench/RESULTS.md, bench/http-replay.mjs). Set for the `serve` process only: a library does not
+ * change its host's flags.
+ */
+export const SERVE_HEAP_GROWING_PERCENT = 400;
+
 export async function runServe(o: ServeOptions): Promise<void> {
+  // Read by V8 each time it sets the next limit, so it applies from the first collection on.
+  v8.setFlagsFromString(`--heap-growing-percent=${SERVE_HEAP_GROWING_PERCENT}`);
   const server = await startServe(o);
   await new Promise<void>((resolve, reject) => {
     let stopping = false;

@@ -10,9 +10,21 @@
 // PACKED_PUT, not enumerable.
 import { Buffer } from 'node:buffer';
 import { RecordCursor } from '../../core/record-pack.js';
+import { BufferPool } from '../../streams/buffer-pool.js';
 import type { PutRecordsRequestEntry } from './shapes.js';
 
 export const PACKED_PUT: unique symbol = Symbol('millrace.packedPut');
+
+/**
+ * Payload buffers, taken back once PutRecords has appended them: a fresh ~60 KB buffer per request
+ * is external memory, and V8 answers its growth with full collections (streams/buffer-pool.ts).
+ */
+const payloads = new BufferPool({ maxBuffers: 64 });
+
+/** A buffer of at least `size` bytes for packed entries, to hand to PackedPutEntries as `pooled`. */
+export function payloadBuffer(size: number): Buffer {
+  return payloads.acquire(size);
+}
 
 /** Buffer's latin1 string maker (public on Buffer.prototype, untyped). */
 interface SlicingBuffer extends Buffer {
@@ -28,10 +40,26 @@ export class PackedPutEntries {
     readonly bytes: number,
     /** The longest Data. */
     readonly maxDataBytes: number,
+    /** The pool buffer `payload` views (from payloadBuffer), given back by release(). */
+    private readonly pooled?: Buffer,
   ) {}
+
+  /**
+   * Called by putRecords once its appends of these entries have settled and nothing of the payload
+   * is held (the results hold offsets only); not called on a path that built the objects, whose
+   * Data views the payload. Once.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    if (this.pooled !== undefined) payloads.release(this.pooled);
+  }
+
+  #released = false;
 
   /** The entries in AWS's shape: Data views the payload, keys are strings. */
   toEntries(): PutRecordsRequestEntry[] {
+    if (this.#released) throw new Error('packed PutRecords entries read after their payload was given back');
     const out = new Array<PutRecordsRequestEntry>(this.count);
     const c = new RecordCursor(this.payload, 0, this.payload.length, 0, 0);
     for (let i = 0; c.next(); i++) out[i] = { Data: c.data(), PartitionKey: c.partitionKey() };

@@ -95,6 +95,7 @@ export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): P
     total = packed.bytes;
     if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
     outcome = await putPackedEntries(ctx, stream, packed.payload, packed.count);
+    packed.release();
   } else {
     const req = plainRequest(input, maxData) ?? validateInput<PutRecordsInput>(input, shapeFor(maxData));
     stream = liveStream(ctx, req);

@@ -13,7 +13,7 @@
 // errors. Whatever this returns reads as what JSON.parse plus readInput would have produced
 // (test/server/http/put-records-scan.test.ts compares the two over valid and mutated bodies).
 import { Buffer } from 'node:buffer';
-import { PackedPutEntries, packedPutInput } from '../../api/kinesis/packed-put.js';
+import { PackedPutEntries, packedPutInput, payloadBuffer } from '../../api/kinesis/packed-put.js';
 import { RECORD_HEADER_SIZE } from '../../core/constants.js';
 import { native } from '../../storage/native.js';
 
@@ -217,7 +217,8 @@ function pack(b: Buffer, spans: Uint32Array): PackedPutEntries {
     bytes += keyLen + dataLen;
     if (dataLen > maxData) maxData = dataLen;
   }
-  const out = Buffer.allocUnsafe(total);
+  const pooled = payloadBuffer(total);
+  const out = pooled.length === total ? pooled : pooled.subarray(0, total);
   for (let r = 0, pos = 0; r < n; r++) {
     const ks = spans[4 * r]!;
     const keyLen = spans[4 * r + 1]! - ks;
@@ -250,7 +251,7 @@ function pack(b: Buffer, spans: Uint32Array): PackedPutEntries {
     data[2 * r + 1] = spans[4 * r + 3]!;
   }
   if (native.decodeBase64Spans(b, data, out, dataAt) !== -1) throw NOT_PLAIN;
-  return new PackedPutEntries(out, n, bytes, maxData);
+  return new PackedPutEntries(out, n, bytes, maxData, pooled);
 }
 
 /** The plain record form the SDKs write, recognised by its bytes: `{"Data":"` … `","PartitionKey":"` … `"}`. */

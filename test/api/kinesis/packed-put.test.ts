@@ -1,7 +1,7 @@
 // PutRecords over entries a face handed over packed (the HTTP face's JSON scanner does): the same
 // placements, stored records, errors and throttling as over the same entries as objects.
 import { describe, expect, it } from 'vitest';
-import { PackedPutEntries, packedPutInput } from '../../../src/api/kinesis/packed-put.js';
+import { PackedPutEntries, packedPutInput, payloadBuffer } from '../../../src/api/kinesis/packed-put.js';
 import type { PutRecordsInput } from '../../../src/api/kinesis/shapes.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { packedRecordSize, writePackedRecord } from '../../../src/core/record-pack.js';
@@ -62,6 +62,25 @@ describe('PutRecords over packed entries', () => {
     expect(results[1]).toEqual(results[0]);
     expect(results[1]!.FailedRecordCount).toBe(0);
     expect(stored[1]).toEqual(stored[0]);
+  });
+
+  it('gives a pooled payload back once the appends settled, having stored the records', async () => {
+    const mr = await openMillrace({ throttling: false });
+    await mr.kinesis.createStream({ StreamName: 's', ShardCount: 2 });
+    const entries = Array.from({ length: 50 }, (_, i) => ({ Data: bytes(`data-${i}`), PartitionKey: `key-${i}` }));
+    const size = entries.reduce((n, e) => n + packedRecordSize(e.PartitionKey.length, e.Data.length, false), 0);
+    const pooled = payloadBuffer(size);
+    let pos = 0;
+    for (const e of entries) pos = writePackedRecord(pooled, pos, e.Data, e.PartitionKey, e.PartitionKey.length);
+    const packedEntries = new PackedPutEntries(pooled.subarray(0, size), entries.length, 0, 10, pooled);
+    expect((await mr.kinesis.putRecords(packedPutInput({ StreamName: 's' }, packedEntries) as unknown as PutRecordsInput)).FailedRecordCount).toBe(0);
+    // Given back: the next payload is the same buffer, and writing over it changes nothing stored.
+    expect(payloadBuffer(size)).toBe(pooled);
+    pooled.fill(0xee);
+    const stored = [...(await readAll(mr, 's')).values()].flat();
+    expect(stored.map((r) => r.key).sort()).toEqual(entries.map((e) => e.PartitionKey).sort());
+    expect(stored.every((r) => r.data === `data-${r.key.slice(4)}`)).toBe(true);
+    expect(() => packedEntries.toEntries()).toThrow(/given back/);
   });
 
   it('reads as its objects to anything that looks at Records', () => {

@@ -156,6 +156,19 @@ describe('putResultsJson', () => {
     expect(parsed.Records[5]!.SequenceNumber).toBe(parts[1]!.sequencer.forOffset(999_999_999));
   });
 
+  it('writes the numbers whose last nine digits carry into the rest', () => {
+    // The offset whose number ends in nine 9s: the next record's number changes in its tenth digit.
+    const sequencer = new ShardSequencer(11, 5);
+    const low0 = Number(sequencer.forOffset(0).slice(-9));
+    const last = 999_999_999 - low0;
+    expect(sequencer.forOffset(last).endsWith('999999999')).toBe(true);
+    const around = new PutResults(Uint32Array.from([0, 0, 0, 0]), Uint32Array.from([0, 1, 2, 3]), [{ sequencer, shardId: 'shardId-000000000005', firstOffset: last - 1 }], rejected);
+    const text = putResultsJson(around, '{"FailedRecordCount":0}').toString();
+    expect(text).toBe(JSON.stringify(writeOutput(putTree, { Records: around.toRecords(), FailedRecordCount: 0 }, jsonCodec.leaves)));
+    const numbers = (JSON.parse(text) as { Records: Array<{ SequenceNumber: string }> }).Records.map((r) => BigInt(r.SequenceNumber));
+    expect(numbers.slice(1).map((v, i) => v - numbers[i]!)).toEqual([1n, 1n, 1n]);
+  });
+
   it('is what the JSON codec sends for a PutRecords output that carries them, and CBOR builds them', () => {
     const output = { FailedRecordCount: 2, Records: [] };
     Object.defineProperty(output, PACKED_RECORDS, { value: results });

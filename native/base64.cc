@@ -1,14 +1,16 @@
-// Strict base64 decoding of many spans of one buffer in one call: the HTTP face reads a request's
-// blobs straight out of its body this way (src/server/http/put-records-scan.ts) instead of making
-// a string and a Buffer per blob. Only the canonical encoding is accepted (RFC 4648 alphabet,
+// Strict base64 decoding of many spans of one buffer in one call: the HTTP face packs a PutRecords
+// body's records straight out of its bytes this way (src/server/http/put-records-scan.ts) instead
+// of making a string and a Buffer per blob. Only the canonical encoding is accepted (RFC 4648 alphabet,
 // padding only at the end, no bits left over in the last digit), so that a span decodes here
 // exactly when the lenient decoders' result would have passed the face's own checks.
 #include "base64.h"
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "common.h"
+#include "constants.h"
 
 namespace mr {
 namespace {
@@ -54,41 +56,51 @@ int64_t DecodeSpan(const uint8_t* p, size_t len, uint8_t* out) {
   return o + 2 - out;
 }
 
-// decodeBase64Spans(src: Uint8Array, spans: Uint32Array, out: Uint8Array, at: Uint32Array) -> number
-// `spans` holds [start, end) pairs into `src`; span i decodes into `out` from offset at[i] (the
-// caller lays the bytes out: back to back, or between other fields of its own).
-// Returns -1 when every span decoded, else the index of the first span that is not canonical
-// base64 or whose bytes would not fit in `out` at its offset. Nothing is written past `out`.
-Napi::Value DecodeBase64Spans(const Napi::CallbackInfo& info) {
+// packBase64Records(src: Uint8Array, spans: Uint32Array, out: Uint8Array) -> number
+// Builds packed records (docs/ARCHITECTURE.md, "Record") from a request body: `spans` holds four
+// offsets into `src` per record (key start and end, base64 Data start and end); each record is
+// written to `out` right after the previous one, its header (arrival delta 0, no flags), its key's
+// bytes as they are and its Data decoded. The caller checked the keys (length, ASCII) and sized
+// `out` exactly. Returns -1 when every record was written and `out` is exactly filled, else the
+// index of the first record whose Data is not canonical base64 or does not fit (the record count
+// when `out` has room left over). Nothing is written past `out`.
+Napi::Value PackBase64Records(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto src = info[0].As<Napi::Uint8Array>();
   auto spans = info[1].As<Napi::Uint32Array>();
   auto out = info[2].As<Napi::Uint8Array>();
-  auto at = info[3].As<Napi::Uint32Array>();
-  const size_t n = spans.ElementLength() / 2;
-  if (at.ElementLength() < n) Throw(env, codes::INVALID_ARGUMENT, "one destination offset per span is needed");
+  const size_t n = spans.ElementLength() / 4;
   const uint8_t* s = src.Data();
   const size_t srcLen = src.ByteLength();
   uint8_t* o = out.Data();
   const size_t outLen = out.ByteLength();
+  size_t at = 0;
   for (size_t i = 0; i < n; i++) {
-    const uint32_t start = spans[2 * i], end = spans[2 * i + 1];
-    if (start > end || end > srcLen) Throw(env, codes::INVALID_ARGUMENT, "a span lies outside the source");
-    const size_t len = end - start;
-    if (len % 4 != 0) return Napi::Number::New(env, double(i));
-    const size_t pads = len == 0 || s[end - 1] != '=' ? 0 : s[end - 2] == '=' ? 2 : 1;
-    // Room for the span's bytes is checked before any of them is written.
-    const size_t dst = at[i];
-    if (dst > outLen || len / 4 * 3 - pads > outLen - dst) return Napi::Number::New(env, double(i));
-    if (DecodeSpan(s + start, len, o + dst) < 0) return Napi::Number::New(env, double(i));
+    const uint32_t ks = spans[4 * i], ke = spans[4 * i + 1], ds = spans[4 * i + 2], de = spans[4 * i + 3];
+    if (ks > ke || ke > srcLen || ds > de || de > srcLen) Throw(env, codes::INVALID_ARGUMENT, "a span lies outside the source");
+    const size_t keyLen = ke - ks, len = de - ds;
+    if (keyLen > 0xffff || len % 4 != 0) return Napi::Number::New(env, double(i));
+    const size_t pads = len == 0 || s[de - 1] != '=' ? 0 : s[de - 2] == '=' ? 2 : 1;
+    const size_t dataLen = len / 4 * 3 - pads;
+    const size_t size = RECORD_HEADER_SIZE + keyLen + dataLen;
+    // Room for the whole record is checked before any of it is written.
+    if (size > outLen - at) return Napi::Number::New(env, double(i));
+    uint8_t* r = o + at;
+    std::memset(r, 0, RECORD_HEADER_SIZE);
+    StoreU32(r + R_OFF_SIZE, static_cast<uint32_t>(size));
+    StoreU32(r + R_OFF_DATA_LEN, static_cast<uint32_t>(dataLen));
+    StoreU16(r + R_OFF_KEY_LEN, static_cast<uint16_t>(keyLen));
+    std::memcpy(r + RECORD_HEADER_SIZE, s + ks, keyLen);
+    if (DecodeSpan(s + ds, len, r + RECORD_HEADER_SIZE + keyLen) < 0) return Napi::Number::New(env, double(i));
+    at += size;
   }
-  return Napi::Number::New(env, -1.0);
+  return Napi::Number::New(env, at == outLen ? -1.0 : double(n));
 }
 
 }  // namespace
 
 void InitBase64(Napi::Env env, Napi::Object exports) {
-  exports.Set("decodeBase64Spans", Napi::Function::New(env, DecodeBase64Spans, "decodeBase64Spans"));
+  exports.Set("packBase64Records", Napi::Function::New(env, PackBase64Records, "packBase64Records"));
 }
 
 }  // namespace mr

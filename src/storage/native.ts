@@ -95,11 +95,12 @@ export interface NativeAddon {
   md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
   /**
-   * Decodes canonical base64 spans of `src` ([start, end) pairs) into `out`, span i from offset
-   * at[i]: -1 when all decoded, else the first span that is not canonical or would not fit. See
-   * native/base64.cc.
+   * Packed records from `src`'s bytes: per record four offsets in `spans` (key start and end,
+   * canonical base64 Data start and end), written back to back into `out` (sized exactly by the
+   * caller): -1 when done, else the first record whose Data is not canonical or does not fit (the
+   * record count when room is left over). See native/base64.cc.
    */
-  decodeBase64Spans(src: Uint8Array, spans: Uint32Array, out: Uint8Array, at: Uint32Array): number;
+  packBase64Records(src: Uint8Array, spans: Uint32Array, out: Uint8Array): number;
   /** See native/route_packed.cc: groups, or 0 with the failure in parts[0..3]. */
   routePacked(payload: Uint8Array, count: number, starts: Uint8Array, maxData: number, memo: Uint8Array, out: Uint8Array, cols: Uint32Array, parts: Uint32Array): number;
   openLog(dir: string, options: NativeOpenOptions): Promise<NativeLog>;

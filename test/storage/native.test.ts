@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { packedRecordSize, writePackedRecord } from '../../src/core/record-pack.js';
 import { native } from '../../src/storage/native.js';
 import { ShardLog } from '../../src/storage/shard-log.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -31,34 +32,34 @@ test('a view keeps its bytes after retention removed its segment and later segme
   await log.close();
 });
 
-test('decodeBase64Spans decodes canonical base64 spans at their offsets and names the first that is not', () => {
+test('packBase64Records packs keys and canonical base64 Data from a body, and names the first record it cannot', () => {
   const datas = Array.from({ length: 40 }, (_, n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff)));
-  const texts = datas.map((d) => d.toString('base64'));
-  const src = Buffer.from(`x${texts.join('|')}y`, 'latin1');
-  const spans = new Uint32Array(2 * texts.length);
-  for (let i = 0, at = 1; i < texts.length; at += texts[i]!.length + 1, i++) {
-    spans[2 * i] = at;
-    spans[2 * i + 1] = at + texts[i]!.length;
+  const keys = datas.map((_, i) => `key-${i}`.repeat(1 + (i % 3)));
+  // A body of `key|base64|` pairs after a one-byte prefix; spans point into it.
+  const src = Buffer.from(`x${datas.map((d, i) => `${keys[i]}|${d.toString('base64')}|`).join('')}`, 'latin1');
+  const spans = new Uint32Array(4 * datas.length);
+  for (let i = 0, at = 1; i < datas.length; i++) {
+    const text = datas[i]!.toString('base64');
+    spans.set([at, at + keys[i]!.length, at + keys[i]!.length + 1, at + keys[i]!.length + 1 + text.length], 4 * i);
+    at += keys[i]!.length + text.length + 2;
   }
-  // Each span lands after a 3-byte gap of its own, which stays as it was.
-  const at = new Uint32Array(texts.length);
-  for (let i = 0, o = 3; i < texts.length; o += datas[i]!.length + 3, i++) at[i] = o;
-  const size = datas.reduce((n, d) => n + d.length + 3, 0);
-  const out = Buffer.alloc(size, 0xee);
-  expect(native.decodeBase64Spans(src, spans, out, at)).toBe(-1);
-  expect(out.equals(Buffer.concat(datas.flatMap((d) => [Buffer.alloc(3, 0xee), d])))).toBe(true);
-  // An output too small for the last span: that span, and nothing written past the end.
-  const short = Buffer.alloc(size - 1, 0xee);
-  expect(native.decodeBase64Spans(src, spans, short, at)).toBe(texts.length - 1);
-  // An offset past the end: that span.
-  expect(native.decodeBase64Spans(src, spans, out, Uint32Array.from(at, (o, i) => (i === 7 ? size + 1 : o)))).toBe(7);
+  const expected = Buffer.alloc(datas.reduce((n, d, i) => n + packedRecordSize(keys[i]!.length, d.length, false), 0));
+  datas.reduce((pos, d, i) => writePackedRecord(expected, pos, d, keys[i]!, keys[i]!.length), 0);
+  const out = Buffer.alloc(expected.length, 0xee);
+  expect(native.packBase64Records(src, spans, out)).toBe(-1);
+  expect(out.equals(expected)).toBe(true);
+  // Too small an output: the first record that does not fit, and nothing written past the end.
+  const short = Buffer.alloc(expected.length - 1, 0xee);
+  expect(native.packBase64Records(src, spans, short)).toBe(datas.length - 1);
+  // Room left over: the record count.
+  expect(native.packBase64Records(src, spans, Buffer.alloc(expected.length + 1))).toBe(datas.length);
 
   const one = (text: string) => {
-    const b = Buffer.from(text, 'latin1');
-    return native.decodeBase64Spans(b, new Uint32Array([0, b.length]), Buffer.alloc(Math.max(0, (b.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0))), new Uint32Array(1));
+    const b = Buffer.from(`k${text}`, 'latin1');
+    const len = Math.max(0, (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0));
+    return native.packBase64Records(b, new Uint32Array([0, 1, 1, b.length]), Buffer.alloc(16 + 1 + Math.floor(len)));
   };
   for (const bad of ['AB==', 'AAB=', 'AAA', 'A===', '-_-_', 'AA==AAAA', 'AA\\"', 'AA A', '====', 'A\u0080AA']) expect(one(bad), bad).toBe(0);
   for (const good of ['', 'AA==', 'AAA=', 'AAAA', '+/+/', 'AQ==']) expect(one(good), good).toBe(-1);
-  expect(() => native.decodeBase64Spans(src, new Uint32Array([5, src.length + 1]), out, new Uint32Array(1))).toThrow();
-  expect(() => native.decodeBase64Spans(src, spans, out, new Uint32Array(1))).toThrow();
+  expect(() => native.packBase64Records(src, new Uint32Array([0, 1, 5, src.length + 1]), out)).toThrow();
 });

@@ -1,8 +1,8 @@
 // PutRecords in JSON, read in one pass over the body's bytes. It is the hottest request, and the
 // generic path (JSON.parse, then a base64 decode per record into a Buffer of its own, then routing
 // 500 key strings) cost about half a millisecond of the server's main thread per 500 records.
-// Here the records go straight into the packed layout (api/kinesis/packed-put.ts): headers and
-// keys copied from the body, every Data decoded in place by one native call (native/base64.cc),
+// Here the records go straight into the packed layout (api/kinesis/packed-put.ts) by one native
+// call (native/base64.cc): headers written, keys copied from the body, every Data decoded in place,
 // so that putRecords routes them in one more native call, as the TCP face's batches are. The
 // records the SDKs write (`{"Data":"…","PartitionKey":"…"}`) are recognised by their bytes.
 //
@@ -196,13 +196,11 @@ function scan(sc: Scanner): Record<string, unknown> {
 }
 
 /**
- * The records' spans ([key start, key end, Data start, Data end] each) into the packed layout:
- * headers and keys written here, every Data decoded by one native call into its place.
+ * The records' spans ([key start, key end, Data start, Data end] each) into the packed layout, by
+ * one native call (packBase64Records): headers, keys copied, every Data decoded in place.
  */
 function pack(b: Buffer, spans: Uint32Array): PackedPutEntries {
   const n = spans.length / 4;
-  const dataAt = new Uint32Array(n);
-  const sizes = new Uint32Array(n);
   let total = 0;
   let bytes = 0;
   let maxData = 0;
@@ -210,47 +208,13 @@ function pack(b: Buffer, spans: Uint32Array): PackedPutEntries {
     const keyLen = spans[4 * r + 1]! - spans[4 * r]!;
     const dataLen = decodedLength(b, spans[4 * r + 2]!, spans[4 * r + 3]!);
     if (dataLen < 0) throw NOT_PLAIN;
-    const size = RECORD_HEADER_SIZE + keyLen + dataLen;
-    sizes[r] = dataLen;
-    dataAt[r] = total + RECORD_HEADER_SIZE + keyLen;
-    total += size;
+    total += RECORD_HEADER_SIZE + keyLen + dataLen;
     bytes += keyLen + dataLen;
     if (dataLen > maxData) maxData = dataLen;
   }
   const pooled = payloadBuffer(total);
   const out = pooled.length === total ? pooled : pooled.subarray(0, total);
-  for (let r = 0, pos = 0; r < n; r++) {
-    const ks = spans[4 * r]!;
-    const keyLen = spans[4 * r + 1]! - ks;
-    const dataLen = sizes[r]!;
-    const size = RECORD_HEADER_SIZE + keyLen + dataLen;
-    // Indexed stores: the lengths are known to fit, and this runs 500 times per request.
-    out[pos] = size;
-    out[pos + 1] = size >>> 8;
-    out[pos + 2] = size >>> 16;
-    out[pos + 3] = size >>> 24;
-    out[pos + 4] = 0; // arrival delta: the log stamps the batch
-    out[pos + 5] = 0;
-    out[pos + 6] = 0;
-    out[pos + 7] = 0;
-    out[pos + 8] = dataLen;
-    out[pos + 9] = dataLen >>> 8;
-    out[pos + 10] = dataLen >>> 16;
-    out[pos + 11] = dataLen >>> 24;
-    out[pos + 12] = keyLen;
-    out[pos + 13] = keyLen >>> 8;
-    out[pos + 14] = 0; // flags: no explicit hash key
-    out[pos + 15] = 0;
-    const k = pos + RECORD_HEADER_SIZE;
-    for (let i = 0; i < keyLen; i++) out[k + i] = b[ks + i]!;
-    pos += size;
-  }
-  const data = new Uint32Array(2 * n);
-  for (let r = 0; r < n; r++) {
-    data[2 * r] = spans[4 * r + 2]!;
-    data[2 * r + 1] = spans[4 * r + 3]!;
-  }
-  if (native.decodeBase64Spans(b, data, out, dataAt) !== -1) throw NOT_PLAIN;
+  if (native.packBase64Records(b, spans, out) !== -1) throw NOT_PLAIN;
   return new PackedPutEntries(out, n, bytes, maxData, pooled);
 }
 

@@ -5,7 +5,7 @@
 //   TRIALS=3 SECONDS=3 RATES=100000,1000000 SIZES=100,1024 DURABILITY=never,always node bench/tcp.mjs
 //   SCENARIOS=put,consume node bench/tcp.mjs    a subset (consume reads what put wrote; put always runs)
 //   SCENARIOS=put,targeted node bench/tcp.mjs   put, and put with every batch aimed at one shard
-//   SCENARIOS=latency RATES=1000000 node bench/tcp.mjs   the latency phase alone (no put before it)
+//   SCENARIOS=latency RATES=1000000 node bench/tcp.mjs   the latency phase alone (no put before it); targeted runs alone too
 // Each trial starts a fresh server per durability; the table shows the median over trials.
 // Needs `npm run build` first (runs dist/cli/main.js and imports dist/client).
 //
@@ -278,22 +278,23 @@ async function trialOf(trial) {
         const stream = `bench-${size}`;
         await client.createStream(stream, { shardCount: SHARDS });
         const shards = (await client.listShards(stream)).shards.map((s) => s.shardId);
+        let put;
         if (SCENARIOS.has('put')) {
-          const put = await putPhase(client, stream, size);
+          put = await putPhase(client, stream, size);
           results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
           console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
-          if (SCENARIOS.has('targeted')) {
-            const tstream = `targeted-${size}`;
-            await client.createStream(tstream, { shardCount: SHARDS });
-            const t = await targetedPhase(client, tstream, size);
-            results.push({ trial, scenario: 'targeted', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...t });
-            console.log(`targeted ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(t.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${t.mbPerSec.toFixed(0)} MB/s`);
-          }
-          if (SCENARIOS.has('consume')) {
-            const consume = await consumePhase(client, stream, shards, put.records);
-            results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
-            console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
-          }
+        }
+        if (SCENARIOS.has('targeted')) {
+          const tstream = `targeted-${size}`;
+          await client.createStream(tstream, { shardCount: SHARDS });
+          const t = await targetedPhase(client, tstream, size);
+          results.push({ trial, scenario: 'targeted', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...t });
+          console.log(`targeted ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(t.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${t.mbPerSec.toFixed(0)} MB/s`);
+        }
+        if (put && SCENARIOS.has('consume')) {
+          const consume = await consumePhase(client, stream, shards, put.records);
+          results.push({ trial, scenario: 'consume', durability, size, shards: SHARDS, ...consume });
+          console.log(`consume  ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(consume.recordsPerSec / 1e6).toFixed(2)} M rec/s  (${consume.records} of ${consume.expected})`);
         }
         for (const rate of SCENARIOS.has('latency') ? RATES : []) {
           // The put phase left gigabytes for the kernel to write back; flushed first, so that the

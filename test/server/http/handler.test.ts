@@ -93,6 +93,21 @@ describe('JSON 1.1', () => {
     expect(open.dispatcher.last.input.Timestamp).toEqual(new Date(1_700_000_000_500));
   });
 
+  it('gives every response a request id and a host id of its own', async () => {
+    const ids = new Set<string>();
+    const hosts = new Set<string>();
+    // Past the 128 host ids drawn per block of random bytes.
+    for (let i = 0; i < 140; i++) {
+      const reply = await post(open, 'Kinesis_20131202.CreateStream', '{"StreamName":"a","ShardCount":1}');
+      ids.add(String(reply.headers['x-amzn-requestid']));
+      const host = String(reply.headers['x-amz-id-2']);
+      expect(Buffer.from(host, 'base64').length).toBe(72);
+      hosts.add(host);
+    }
+    expect(ids.size).toBe(140);
+    expect(hosts.size).toBe(140);
+  });
+
   it('answers {} for operations without output', async () => {
     const reply = await post(open, 'Kinesis_20131202.CreateStream', '{"StreamName":"a","ShardCount":1}');
     expect(reply.status).toBe(200);

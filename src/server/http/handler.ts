@@ -169,7 +169,10 @@ async function serve(config: HandlerConfig, hooks: HandlerHooks, req: RequestLik
       accountId: config.accountId,
       signal: abort.signal,
       httpVersion: req.httpVersionMajor === 2 ? '2' : '1.1',
-      remoteAddress: req.socket?.remoteAddress,
+      // A getter: the peer's address is a system call per connection, and no operation asks for it yet.
+      get remoteAddress() {
+        return req.socket?.remoteAddress;
+      },
     };
     res.once('close', () => {
       if (!res.writableEnded) abort.abort(new Error('client closed the connection'));

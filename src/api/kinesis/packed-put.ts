@@ -26,11 +26,6 @@ export function payloadBuffer(size: number): Buffer {
   return payloads.acquire(size);
 }
 
-/** Buffer's latin1 string maker (public on Buffer.prototype, untyped). */
-interface SlicingBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-}
-
 export class PackedPutEntries {
   constructor(
     /** `count` packed records: ASCII partition keys of 1 to 256 characters, no explicit hash keys. */

@@ -1,6 +1,7 @@
 // PutRecords: up to 500 records and 10 MiB per call, routed by partition key (or ExplicitHashKey).
 // Per-record failures (throttling, internal) are reported in order with FailedRecordCount; the
 // other records are written. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
+import type { StreamEntry } from '../../streams/catalog.js';
 import { utf8Length } from '../../streams/routed-batch.js';
 import { matchesPattern, shapeByLimit, validateInput, HASH_KEY, STREAM_REF, type StructureShape } from '../validate.js';
 import { fail, liveStream } from './common.js';
@@ -60,12 +61,17 @@ function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefi
     if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_LENGTH) return undefined;
     if (hash !== undefined && (typeof hash !== 'string' || !matchesPattern(HASH_KEY, hash))) return undefined;
   }
+  return validStreamRef(req) ? (input as PutRecordsInput) : undefined;
+}
+
+/** Whether the request's stream reference members pass validation (a failing one is worded by the full validator). */
+function validStreamRef(req: { StreamName?: unknown; StreamARN?: unknown; StreamId?: unknown }): boolean {
   try {
     validateInput({ StreamName: req.StreamName, StreamARN: req.StreamARN, StreamId: req.StreamId }, STREAM_REF_SHAPE);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
-  return input as PutRecordsInput;
 }
 
 /**
@@ -77,12 +83,7 @@ function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefi
 function packedRequest(input: PutRecordsInput, maxData: number): PackedPutEntries | undefined {
   const packed = packedPutOf(input);
   if (packed === undefined || packed.count < 1 || packed.count > MAX_RECORDS || packed.maxDataBytes > maxData) return undefined;
-  try {
-    validateInput({ StreamName: input.StreamName, StreamARN: input.StreamARN, StreamId: (input as { StreamId?: unknown }).StreamId }, STREAM_REF_SHAPE);
-  } catch {
-    return undefined;
-  }
-  return packed;
+  return validStreamRef(input) ? packed : undefined;
 }
 
 export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): Promise<PutRecordsOutput> {
@@ -90,7 +91,7 @@ export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): P
   const packed = packedRequest(input, maxData);
   let outcome: PutOutcome;
   let total = 0;
-  let stream;
+  let stream: StreamEntry;
   if (packed !== undefined && !throttlesWrites(ctx, (stream = liveStream(ctx, input)))) {
     total = packed.bytes;
     if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));

@@ -124,10 +124,19 @@ class UringBackend final : public IoBackend {
         sqe->addr = reinterpret_cast<uint64_t>(r.iov);
         sqe->len = static_cast<uint32_t>(r.iovcnt);
         sqe->user_data = done + k;
+        // Linked: the kernel starts the next write only once this one is done, so a crash cannot
+        // leave the later write intact after a torn earlier one. Not across a chunk's end (the
+        // chunk is waited for whole before the next is submitted).
+        if (r.beforeNext && k + 1 < chunk) sqe->flags |= IOSQE_IO_LINK;
       }
       bool ok = SubmitAndWait(static_cast<unsigned>(chunk), [&](uint64_t idx, int res) {
         IoReq& r = reqs[idx];
-        if (res < 0) r.result = res;
+        // Cancelled because the write linked before it (the previous request) came up short or
+        // failed. Completions arrive in order within a link chain, so that one has been handled:
+        // when WriteFully finished it, this one follows it the same way; when it failed, so does
+        // this one (nothing of the round is acknowledged, and nothing is written past the gap).
+        if (res == -ECANCELED && idx > 0) r.result = reqs[idx - 1].result == 0 ? WriteFully(r.fd, r.pos, r.iov, r.iovcnt, 0) : res;
+        else if (res < 0) r.result = res;
         else if (static_cast<size_t>(res) < r.bytes) r.result = WriteFully(r.fd, r.pos, r.iov, r.iovcnt, static_cast<size_t>(res));
         else r.result = 0;
       });

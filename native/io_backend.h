@@ -17,6 +17,9 @@ struct IoReq {
   int iovcnt = 0;
   size_t bytes = 0;  // sum of iov lengths
   int result = 0;    // 0, or -errno once done
+  // The next request writes after this one for the same log (a roll split the log's round across
+  // two files): backends that may run requests concurrently must finish this one first.
+  bool beforeNext = false;
 };
 
 class IoBackend {

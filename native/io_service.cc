@@ -1,9 +1,12 @@
 #include "io_service.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
+#include <deque>
 #include <chrono>
 
 #include "log.h"
@@ -126,24 +129,47 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
     Failure prepFailure;  // Prepare refused op `prepared` (e.g. could not roll a segment)
     Failure failure;      // a write or sync failed: nothing of this round is acknowledged
     size_t firstReq = 0;
+    size_t reqs = 0;      // writes issued for the prepared ops (consecutive ones are merged)
   };
   std::vector<Work> work(logs.size());
   for (size_t i = 0; i < logs.size(); i++) {
     work[i].log = logs[i].get();
     logs[i]->TakeWork(&work[i].ops, &work[i].controls);
   }
-  // Writes, grouped per backend (logs may force pwrite while others use io_uring).
+  // Writes, grouped per backend (logs may force pwrite while others use io_uring). A log's appends
+  // that follow one another in one file go out as one write: a writev copies its iovecs in order,
+  // so a crash leaves a prefix of them. Separate io_uring writes may complete out of order (an
+  // inline attempt can succeed for a later one while an earlier one waits for a worker); a torn
+  // batch followed by an intact later one is what recovery keeps as a hole in the log.
   std::vector<IoReq> uringReqs, pwriteReqs;
+  std::deque<std::vector<iovec>> merged;  // iovecs of merged writes; a deque keeps each in place
   for (auto& w : work) {
     auto& reqs = w.log->backend == uring_.get() ? uringReqs : pwriteReqs;
     w.firstReq = reqs.size();
+    std::vector<iovec>* joined = nullptr;  // the last write's merged iovecs, if it has some
     for (auto& op : w.ops) {
       if (Failure f = w.log->Prepare(op)) { w.prepFailure = f; break; }
       size_t bytes = 0;
       for (int k = 0; k < op.iovcnt; k++) bytes += op.iov[k].iov_len;
-      reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
       w.prepared++;
+      if (reqs.size() > w.firstReq) {
+        IoReq& last = reqs.back();
+        if (last.fd == op.seg->fd && last.pos + last.bytes == op.pos && last.iovcnt + op.iovcnt <= IOV_MAX) {
+          if (!joined) joined = &merged.emplace_back(last.iov, last.iov + last.iovcnt);
+          joined->insert(joined->end(), op.iov, op.iov + op.iovcnt);
+          last.iov = joined->data();
+          last.iovcnt = static_cast<int>(joined->size());
+          last.bytes += bytes;
+          continue;
+        }
+      }
+      joined = nullptr;
+      if (reqs.size() > w.firstReq) reqs.back().beforeNext = true;
+      reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
     }
+    w.reqs = reqs.size() - w.firstReq;
+    counters.writes += w.reqs;
+    counters.appendsWritten += w.prepared;
   }
   const uint64_t t0 = NowNs();
   if (!uringReqs.empty()) uring_->Writev(uringReqs.data(), uringReqs.size());
@@ -157,9 +183,9 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
   for (size_t i = 0; i < work.size(); i++) {
     auto& w = work[i];
     auto& reqs = w.log->backend == uring_.get() ? uringReqs : pwriteReqs;
-    for (size_t k = 0; k < w.prepared; k++) {
+    for (size_t k = 0; k < w.reqs; k++) {
       int r = reqs[w.firstReq + k].result;
-      if (r < 0 && !w.failure) w.failure = Failure::Io("write", w.ops[k].seg->path, -r);
+      if (r < 0 && !w.failure) w.failure = Failure::Io("write", w.log->dir, -r);
     }
     if (w.failure) continue;
     w.log->RoundSyncFds(w.ops, w.prepared, &fds);

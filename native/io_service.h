@@ -28,6 +28,8 @@ struct IoCounters {
   std::atomic<uint64_t> intervalSyncs{0}, intervalSyncNs{0};
   // Rounds run on the appending thread (Log::Append's inline writes), included in `rounds`.
   std::atomic<uint64_t> inlineRounds{0};
+  // Writes issued: a log's appends that follow one another in a round share one (Round).
+  std::atomic<uint64_t> writes{0}, appendsWritten{0};
 };
 
 class IoService {

@@ -449,6 +449,8 @@ Napi::Value IoStats(const Napi::CallbackInfo& info) {
   o.Set("intervalSyncs", Napi::Number::New(env, static_cast<double>(c.intervalSyncs.load())));
   o.Set("intervalSyncMs", ms(c.intervalSyncNs));
   o.Set("inlineRounds", Napi::Number::New(env, static_cast<double>(c.inlineRounds.load())));
+  o.Set("writes", Napi::Number::New(env, static_cast<double>(c.writes.load())));
+  o.Set("appendsWritten", Napi::Number::New(env, static_cast<double>(c.appendsWritten.load())));
   return o;
 }
 

@@ -84,6 +84,9 @@ export interface NativeIoStats {
   intervalSyncMs: number;
   /** Rounds written on the appending (JS) thread: `never` appends to an idle log on pwrite. */
   inlineRounds: number;
+  /** Write requests issued, and the appends they carried: a log's consecutive appends in one round share a write. */
+  writes: number;
+  appendsWritten: number;
 }
 
 export interface NativeAddon {

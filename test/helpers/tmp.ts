@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 const dirs: string[] = [];
 
@@ -14,4 +14,21 @@ export function tempDir(prefix = 'millrace-'): string {
 
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const fileDirs: string[] = [];
+
+/**
+ * A fresh directory for a whole test file (a server that beforeAll starts), removed after the
+ * file's other afterAll hooks (vitest runs them last-registered first) have stopped what writes
+ * there. A tempDir() would be removed under the running server after the first test.
+ */
+export function fileTempDir(prefix = 'millrace-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  fileDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const d of fileDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type MillraceClient } from '../../../src/client/index.js';
 import { Commands, FrameKind, encodeFrame, encodeRequest, type CallName } from '../../../src/protocol/index.js';
 import { rng } from '../../helpers/rng.js';
+import { fileTempDir } from '../../helpers/tmp.js';
 import { requestSamples } from '../../protocol/samples.js';
 import { RawClient, startServer, type Started } from './helpers.js';
 
@@ -17,7 +18,7 @@ let s: Started;
 let good: MillraceClient;
 
 beforeAll(async () => {
-  s = await startServer({ limits: { maxFrameBytes: 256 * 1024, handshakeTimeoutMs: 2000 } });
+  s = await startServer({ limits: { maxFrameBytes: 256 * 1024, handshakeTimeoutMs: 2000 } }, {}, fileTempDir('millrace-tcp-'));
   good = await connect({ port: s.port });
   await good.createStream('s', { shardCount: 1 });
 });

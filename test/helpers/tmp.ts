@@ -4,19 +4,22 @@ import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 
 const dirs: string[] = [];
+const fileDirs: string[] = [];
 
-/** A fresh directory under the OS temp dir, removed after the test. */
-export function tempDir(prefix = 'millrace-'): string {
+function fresh(prefix: string, into: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
+  into.push(dir);
   return dir;
 }
 
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+function removeAll(list: string[]): void {
+  for (const d of list.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
-const fileDirs: string[] = [];
+/** A fresh directory under the OS temp dir, removed after the test. */
+export function tempDir(prefix = 'millrace-'): string {
+  return fresh(prefix, dirs);
+}
 
 /**
  * A fresh directory for a whole test file (a server that beforeAll starts), removed after the
@@ -24,11 +27,8 @@ const fileDirs: string[] = [];
  * there. A tempDir() would be removed under the running server after the first test.
  */
 export function fileTempDir(prefix = 'millrace-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  fileDirs.push(dir);
-  return dir;
+  return fresh(prefix, fileDirs);
 }
 
-afterAll(() => {
-  for (const d of fileDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(() => removeAll(dirs));
+afterAll(() => removeAll(fileDirs));

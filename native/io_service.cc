@@ -162,9 +162,9 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
           last.bytes += bytes;
           continue;
         }
+        last.beforeNext = true;
       }
       joined = nullptr;
-      if (reqs.size() > w.firstReq) reqs.back().beforeNext = true;
       reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
     }
     w.reqs = reqs.size() - w.firstReq;

@@ -13,8 +13,9 @@ import { PACKED_RECORDS } from './records.js';
 import type { PutRecordsInput, PutRecordsOutput } from './shapes.js';
 
 export const MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
-const MAX_RECORDS = 500;
-const MAX_KEY_LENGTH = 256;
+/** AWS's limits on one PutRecords: entries, and a partition key's length in characters. */
+export const MAX_PUT_RECORDS = 500;
+export const MAX_PARTITION_KEY_LENGTH = 256;
 
 const shapeFor = shapeByLimit((maxData) => ({
   type: 'structure',
@@ -24,14 +25,14 @@ const shapeFor = shapeByLimit((maxData) => ({
       type: 'list',
       required: true,
       min: 1,
-      max: MAX_RECORDS,
+      max: MAX_PUT_RECORDS,
       memberString: 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
       member: {
         type: 'structure',
         members: {
           Data: { type: 'blob', required: true, max: maxData },
           ExplicitHashKey: HASH_KEY,
-          PartitionKey: { type: 'string', required: true, min: 1, max: MAX_KEY_LENGTH },
+          PartitionKey: { type: 'string', required: true, min: 1, max: MAX_PARTITION_KEY_LENGTH },
         },
       },
     },
@@ -50,7 +51,7 @@ function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefi
   if (input === null || typeof input !== 'object') return undefined;
   const req = input as Record<string, unknown>;
   const records = req.Records;
-  if (!Array.isArray(records) || records.length < 1 || records.length > MAX_RECORDS) return undefined;
+  if (!Array.isArray(records) || records.length < 1 || records.length > MAX_PUT_RECORDS) return undefined;
   for (let i = 0; i < records.length; i++) {
     const r = records[i] as Record<string, unknown> | null;
     if (r === null || typeof r !== 'object') return undefined;
@@ -58,7 +59,7 @@ function plainRequest(input: unknown, maxData: number): PutRecordsInput | undefi
     const key = r.PartitionKey;
     const hash = r.ExplicitHashKey;
     if (!(data instanceof Uint8Array) || data.byteLength > maxData) return undefined;
-    if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_LENGTH) return undefined;
+    if (typeof key !== 'string' || key.length < 1 || key.length > MAX_PARTITION_KEY_LENGTH) return undefined;
     if (hash !== undefined && (typeof hash !== 'string' || !matchesPattern(HASH_KEY, hash))) return undefined;
   }
   return validStreamRef(req) ? (input as PutRecordsInput) : undefined;
@@ -82,7 +83,7 @@ function validStreamRef(req: { StreamName?: unknown; StreamARN?: unknown; Stream
  */
 function packedRequest(input: PutRecordsInput, maxData: number): PackedPutEntries | undefined {
   const packed = packedPutOf(input);
-  if (packed === undefined || packed.count < 1 || packed.count > MAX_RECORDS || packed.maxDataBytes > maxData) return undefined;
+  if (packed === undefined || packed.count < 1 || packed.count > MAX_PUT_RECORDS || packed.maxDataBytes > maxData) return undefined;
   return validStreamRef(input) ? packed : undefined;
 }
 

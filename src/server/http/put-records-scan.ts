@@ -14,13 +14,11 @@
 // (test/server/http/put-records-scan.test.ts compares the two over valid and mutated bodies).
 import { Buffer } from 'node:buffer';
 import { PackedPutEntries, packedPutInput, payloadBuffer } from '../../api/kinesis/packed-put.js';
+import { MAX_PARTITION_KEY_LENGTH, MAX_PUT_RECORDS } from '../../api/kinesis/put-records.js';
 import { RECORD_HEADER_SIZE } from '../../core/constants.js';
 import { native } from '../../storage/native.js';
 
 const QUOTE = 0x22;
-/** AWS's limits on a PutRecords request: a body beyond them takes the generic path, which words the error. */
-const MAX_RECORDS = 500;
-const MAX_KEY_LENGTH = 256;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -33,7 +31,6 @@ const enum Member {
   Records,
   Data,
   PartitionKey,
-  ExplicitHashKey,
 }
 
 /** Member names by length: each length has one. */
@@ -46,7 +43,6 @@ const NAMES: ReadonlyArray<readonly [Member, Buffer] | undefined> = (() => {
     [Member.Records, 'Records'],
     [Member.Data, 'Data'],
     [Member.PartitionKey, 'PartitionKey'],
-    [Member.ExplicitHashKey, 'ExplicitHashKey'],
   ] as const) {
     if (table[name.length] !== undefined) throw new Error(`two member names of ${name.length} characters`);
     table[name.length] = [m, Buffer.from(name, 'latin1')];
@@ -238,7 +234,7 @@ function scanRecords(sc: Scanner): Uint32Array {
   const b = sc.b;
   for (;;) {
     // More than AWS takes: the generic path words the error.
-    if (n === MAX_RECORDS) throw NOT_PLAIN;
+    if (n === MAX_PUT_RECORDS) throw NOT_PLAIN;
     if (4 * n + 4 > spans.length) {
       const grown = new Uint32Array(spans.length * 2);
       grown.set(spans);
@@ -247,7 +243,7 @@ function scanRecords(sc: Scanner): Uint32Array {
     sc.ws();
     if (!fastRecord(sc, spans, n)) slowRecord(sc, spans, n);
     const keyLen = spans[4 * n + 1]! - spans[4 * n]!;
-    if (keyLen < 1 || keyLen > MAX_KEY_LENGTH) throw NOT_PLAIN;
+    if (keyLen < 1 || keyLen > MAX_PARTITION_KEY_LENGTH) throw NOT_PLAIN;
     n++;
     const c = b[sc.pos] === 0x5d ? b[sc.pos++]! : sc.next();
     if (c === 0x5d) break;
@@ -304,7 +300,7 @@ function slowRecord(sc: Scanner, spans: Uint32Array, n: number): void {
       spans[4 * n] = keyAt;
       spans[4 * n + 1] = sc.end;
     } else {
-      // ExplicitHashKey included: the generic path checks its pattern and range.
+      // ExplicitHashKey included (an unknown name here): the generic path checks its pattern and range.
       throw NOT_PLAIN;
     }
     const c = sc.next();

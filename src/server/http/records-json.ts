@@ -93,7 +93,7 @@ export function putResultsJson(results: PutResults, rest: string): Buffer {
     if (part.firstOffset < 0) continue;
     const seq = part.sequencer.forOffset(part.firstOffset);
     const cut = seq.length - LOW_DIGITS;
-    templates[p] = Buffer.from(`${SEQUENCE_OPEN}${seq.slice(0, cut)}${seq.slice(cut)}","ShardId":"${part.shardId}"}`, 'latin1');
+    templates[p] = Buffer.from(`${SEQUENCE_OPEN}${seq}","ShardId":"${part.shardId}"}`, 'latin1');
     digitsAt[p] = SEQUENCE_OPEN.length + cut;
     lows[p] = Number(seq.slice(cut));
   }

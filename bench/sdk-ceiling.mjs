@@ -10,6 +10,12 @@
 // three back-to-back points), so whichever side ran second was measured slower. Every point now
 // waits for the TIME_WAIT sockets to drain first, and the two sides alternate which goes first.
 //
+// Even so, this host's speed drifts by ±25 % from one minute to the next (CPU steal), more than the
+// gap being measured. So by default (MODE=interleaved) both servers run side by side and the client
+// works against them in turns of BLOCK_MS (1 s), in the order null, millrace, millrace, null, ...,
+// until each has had SECONDS: both sides see the same drift and the same TIME_WAIT load, and the
+// share compares them over the same minutes. MODE=sequential measures one side after the other.
+//
 //   npx tsc -p tsconfig.build.json && SECONDS=8 ROUNDS=2 node bench/sdk-ceiling.mjs
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +29,8 @@ const SECONDS = Number(process.env.SECONDS ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const WORKLOADS = (process.env.WORKLOADS ?? 'put:1,put:4,put:16,get:1').split(',').map((w) => w.split(':'));
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const MODE = process.env.MODE ?? 'interleaved';
+const BLOCK_MS = Number(process.env.BLOCK_MS ?? 1000);
 
 if (process.argv[2] === '--null-server') {
   const data = Buffer.alloc(100, 1).toString('base64');
@@ -42,6 +50,8 @@ if (process.argv[2] === '--null-server') {
     });
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+  // Exit through process.exit so that --cpu-prof (NODE_ARGS in bench/http-replay.mjs) is written.
+  process.once('SIGTERM', () => process.exit(0));
 } else {
   await main();
 }
@@ -51,39 +61,55 @@ async function startServer(args, ready) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function measure(url, inFlight, workload) {
-  const { KinesisClient, CreateStreamCommand, PutRecordsCommand, GetShardIteratorCommand, GetRecordsCommand } = await import('@aws-sdk/client-kinesis');
+/** An SDK client on `url`, its stream made (and, for reads, filled), and one state per request loop. */
+async function prepare(url, inFlight, workload) {
+  const { KinesisClient, CreateStreamCommand, PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
   const client = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
   // Puts spread over 4 shards; reads drain one shard of 50,000 records in calls of 10,000.
   const StreamName = `ceiling-${workload}`;
   await client.send(new CreateStreamCommand({ StreamName, ShardCount: workload === 'put' ? 4 : 1 })).catch(() => {});
   const Records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.alloc(100, i) }));
   if (workload === 'get') for (let i = 0; i < 100; i++) await client.send(new PutRecordsCommand({ StreamName, Records }));
+  return { client, workload, StreamName, Records, loops: Array.from({ length: inFlight }, () => ({ iterator: undefined })), records: 0, ms: 0 };
+}
+
+/** Runs every request loop of `side` until `ms` have passed; adds the records and the time taken. */
+async function run(side, ms) {
+  const { PutRecordsCommand, GetShardIteratorCommand, GetRecordsCommand } = await import('@aws-sdk/client-kinesis');
+  const { client, workload, StreamName, Records } = side;
   let records = 0;
-  const started = Date.now();
-  const end = started + SECONDS * 1000;
+  const started = performance.now();
+  const end = started + ms;
   await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      if (workload === 'put') {
-        while (Date.now() < end) {
+    side.loops.map(async (loop) => {
+      while (performance.now() < end) {
+        if (workload === 'put') {
           // Await first: `records += await …` would read `records` before the await and lose the
           // other loops' additions.
           const put = await client.send(new PutRecordsCommand({ StreamName, Records }));
           records += put.Records.length;
+          continue;
         }
-        return;
-      }
-      let iterator;
-      while (Date.now() < end) {
-        iterator ??= (await client.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-        const got = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+        loop.iterator ??= (await client.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        const got = await client.send(new GetRecordsCommand({ ShardIterator: loop.iterator, Limit: 10_000 }));
         records += got.Records.length;
-        iterator = got.Records.length > 0 ? got.NextShardIterator : undefined; // start over at the end
+        loop.iterator = got.Records.length > 0 ? got.NextShardIterator : undefined; // start over at the end
       }
     }),
   );
-  client.destroy();
-  return Math.round(records / ((Date.now() - started) / 1000));
+  side.records += records;
+  side.ms += performance.now() - started;
+}
+
+function rate(side) {
+  return Math.round(side.records / (side.ms / 1000));
+}
+
+async function measure(url, inFlight, workload) {
+  const side = await prepare(url, inFlight, workload);
+  await run(side, SECONDS * 1000);
+  side.client.destroy();
+  return rate(side);
 }
 
 /** The host's steal time so far (the 8th number of /proc/stat's cpu line), or 0 without /proc. */
@@ -108,29 +134,45 @@ async function drainTimeWaits() {
   while (timeWaits() > 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
 }
 
-async function measureNull(inFlight, workload) {
+async function startNull() {
   const nul = await startServer([fileURLToPath(import.meta.url), '--null-server'], (l) => l.port);
-  try {
-    return await measure(nul.url, inFlight, workload);
-  } finally {
-    nul.child.kill();
-  }
+  return { url: nul.url, stop: async () => { nul.child.kill(); await once(nul.child, 'exit'); } };
 }
 
-async function measureMillrace(inFlight, workload) {
+async function startMillrace() {
   const dataDir = mkdtempSync(join(tmpdir(), 'millrace-ceiling-'));
   const mr = await startServer([MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir], (l) => (l.msg === 'millrace listening' ? new URL(l.url).port : undefined));
+  return {
+    url: mr.url,
+    stop: async () => {
+      mr.child.kill('SIGTERM');
+      await once(mr.child, 'exit');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measureOn(start, inFlight, workload) {
+  const server = await start();
   try {
-    return await measure(mr.url, inFlight, workload);
+    return await measure(server.url, inFlight, workload);
   } finally {
-    mr.child.kill('SIGTERM');
-    await once(mr.child, 'exit');
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
-function median(xs) {
-  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+/** Both servers at once, in turns of BLOCK_MS (null, millrace, millrace, null, ...): [null, millrace] rates. */
+async function measureInterleaved(inFlight, workload) {
+  const servers = [await startNull(), await startMillrace()];
+  try {
+    const sides = [await prepare(servers[0].url, inFlight, workload), await prepare(servers[1].url, inFlight, workload)];
+    const blocks = 2 * Math.max(1, Math.round((SECONDS * 1000) / BLOCK_MS));
+    for (let b = 0; b < blocks; b++) await run(sides[[0, 1, 1, 0][b % 4]], BLOCK_MS);
+    for (const side of sides) side.client.destroy();
+    return sides.map(rate);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 async function main() {
@@ -141,23 +183,33 @@ async function main() {
     const millraces = [];
     const steal = {};
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which side goes first, so neither always runs on a warmer or colder machine.
-      const sides = round % 2 === 0 ? ['null', 'millrace'] : ['millrace', 'null'];
-      for (const side of sides) {
+      if (MODE === 'interleaved') {
         await drainTimeWaits();
         const before = stealJiffies();
-        if (side === 'null') ceilings.push(await measureNull(inFlight, workload));
-        else millraces.push(await measureMillrace(inFlight, workload));
-        steal[side] = stealJiffies() - before;
+        const [ceiling, millrace] = await measureInterleaved(inFlight, workload);
+        ceilings.push(ceiling);
+        millraces.push(millrace);
+        steal.both = stealJiffies() - before;
+      } else {
+        // Alternate which side goes first, so neither always runs on a warmer or colder machine.
+        const sides = round % 2 === 0 ? ['null', 'millrace'] : ['millrace', 'null'];
+        for (const side of sides) {
+          await drainTimeWaits();
+          const before = stealJiffies();
+          if (side === 'null') ceilings.push(await measureOn(startNull, inFlight, workload));
+          else millraces.push(await measureOn(startMillrace, inFlight, workload));
+          steal[side] = stealJiffies() - before;
+        }
       }
       const share = Math.round((100 * millraces.at(-1)) / ceilings.at(-1));
       // Steal: CPU time the hypervisor gave to others while this VM wanted it (1/100 s units); a
       // point with much more of it than its partner was measured on a busier host.
       console.log(JSON.stringify({ workload, inFlight, round: round + 1, ceiling: ceilings.at(-1), millrace: millraces.at(-1), share: `${share} %`, stealCentiseconds: steal }));
     }
-    const ceiling = median(ceilings);
-    const millrace = median(millraces);
-    rows.push({ workload, inFlight, ceiling, millrace, share: `${Math.round((100 * millrace) / ceiling)} %`, rounds: ROUNDS });
+    // Rates over all rounds pooled (each round ran for the same time on both sides).
+    const ceiling = Math.round(ceilings.reduce((a, b) => a + b) / ROUNDS);
+    const millrace = Math.round(millraces.reduce((a, b) => a + b) / ROUNDS);
+    rows.push({ workload, inFlight, ceiling, millrace, share: `${Math.round((100 * millrace) / ceiling)} %`, rounds: ROUNDS, mode: MODE });
   }
   console.table(rows);
 }

@@ -1,6 +1,5 @@
 // Module entry: registers the error factory and every binding. Each file that binds functions
 // exposes an Init* function; this file only wires them together.
-#include <fcntl.h>
 #include <napi.h>
 
 #include "aead.h"
@@ -9,6 +8,7 @@
 #include "log_wrap.h"
 #include "base64.h"
 #include "md5_batch.h"
+#include "sockets.h"
 
 namespace mr {
 namespace {
@@ -32,21 +32,6 @@ Napi::Value Crc32cJs(const Napi::CallbackInfo& info) {
   auto buf = info[0].As<Napi::Uint8Array>();
   uint32_t seed = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0;
   return Napi::Number::New(info.Env(), Crc32c(seed, buf.Data(), buf.ByteLength()));
-}
-
-// A second descriptor for an accepted socket, so that a net.Socket of our own (one that reads into
-// buffers we choose, through `onread`) can own the connection while Node's socket, whose reads
-// allocate a fresh 64 KiB buffer each, is closed. The socket stays open while either refers to it.
-Napi::Value DupFd(const Napi::CallbackInfo& info) {
-  if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "dupFd expects a file descriptor");
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) {
-    int e = errno;
-    Failure f = Failure::Io("fcntl(F_DUPFD_CLOEXEC)", "descriptor " + std::to_string(fd), e);
-    throw MakeError(info.Env(), f);
-  }
-  return Napi::Number::New(info.Env(), copy);
 }
 
 }  // namespace
@@ -100,11 +85,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, SetErrorFactory, "init"));
   exports.Set("noop", Napi::Function::New(env, Noop, "noop"));
   exports.Set("crc32c", Napi::Function::New(env, Crc32cJs, "crc32c"));
-  exports.Set("dupFd", Napi::Function::New(env, DupFd, "dupFd"));
   InitHashing(env, exports);
   InitBase64(env, exports);
   InitLog(env, exports);
   InitAead(env, exports);
+  InitSockets(env, exports);
   return exports;
 }
 

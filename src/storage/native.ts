@@ -95,6 +95,10 @@ export interface NativeAddon {
   crc32c(data: Uint8Array, seed?: number): number;
   /** A new descriptor (close-on-exec) for the same open file; throws MR_IO with the errno. */
   dupFd(fd: number): number;
+  /** Copies the first bytes waiting on a socket into `out`, leaving them queued: the count, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
+  peekSocket(fd: number, out: Uint8Array): number;
+  /** TCP_DEFER_ACCEPT on a listening socket (accept once data has arrived); whether it was set. */
+  setDeferAccept(fd: number, seconds: number): boolean;
   md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
   /**

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adoptAccepted } from '../../src/storage/socket-adopt.js';
+import { adoptAccepted, deferAccept, peekAccepted } from '../../src/storage/socket-adopt.js';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -62,5 +62,54 @@ describe('adoptAccepted', () => {
     expect(adoptAccepted(noHandle, { buffer: () => Buffer.alloc(1), callback: () => undefined })).toBeUndefined();
     expect(accepted.destroyed).toBe(false);
     accepted.destroy();
+  });
+});
+
+describe('peekAccepted', () => {
+  it('copies the first bytes without taking them: the socket still reads them', async () => {
+    const { accepted, client } = await pair();
+    const out = Buffer.alloc(4);
+    expect(peekAccepted(accepted, out)).toBe(0); // nothing sent yet
+    client.write('abcdefgh');
+    let n = 0;
+    while ((n = peekAccepted(accepted, out)) === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(n).toBe(4);
+    expect(out.toString()).toBe('abcd');
+    expect(peekAccepted(accepted, out)).toBe(4); // still there
+    accepted.resume();
+    const [data] = (await once(accepted, 'data')) as [Buffer];
+    expect(data.toString()).toBe('abcdefgh');
+  });
+
+  it('answers 0 for a socket it cannot reach the descriptor of', async () => {
+    const { accepted } = await pair();
+    const noHandle = Object.create(accepted, { _handle: { value: null } }) as net.Socket;
+    expect(peekAccepted(noHandle, Buffer.alloc(4))).toBe(0);
+    accepted.destroy();
+  });
+});
+
+describe('deferAccept', () => {
+  it('hands over a connection once its first bytes are there', async () => {
+    const server = net.createServer({ pauseOnConnect: true });
+    cleanup.push(() => server.close());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    expect(deferAccept(server, 5)).toBe(process.platform === 'linux');
+    let accepted: net.Socket | undefined;
+    server.on('connection', (s: net.Socket) => {
+      accepted = s;
+      cleanup.push(() => s.destroy());
+    });
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    cleanup.push(() => client.destroy());
+    await once(client, 'connect');
+    await new Promise((r) => setTimeout(r, 100));
+    if (process.platform === 'linux') expect(accepted).toBeUndefined(); // connected, but nothing sent
+    client.write('x');
+    while (!accepted) await new Promise((r) => setTimeout(r, 5));
+    const out = Buffer.alloc(1);
+    expect(peekAccepted(accepted, out)).toBe(1);
+    expect(out.toString()).toBe('x');
   });
 });

@@ -12,6 +12,7 @@
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import { deferAccept, peekAccepted } from '../../storage/socket-adopt.js';
 import { createHandler, type Dispatch, type HandlerConfig, type Logger, type RequestLike, type ResponseLike } from './handler.js';
 import { targetPrefixes, type ServiceName } from './targets.js';
 
@@ -66,6 +67,8 @@ export const DEFAULT_PORT = 4567;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const SNIFF_TIMEOUT_MS = 30_000;
+/** How long the kernel holds a connection that has sent nothing before handing it over anyway. */
+const DEFER_ACCEPT_SECONDS = 5;
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const TLS_HANDSHAKE = 0x16;
 /** HTTP/2 flow-control windows: the 64 KiB default throttles multi-megabyte PutRecords bodies. */
@@ -156,7 +159,19 @@ export function createServer(options: HttpServerOptions): HttpServer {
   const allowPlaintext = !options.tls || options.tls.allowPlaintext === true;
   // noDelay: the HTTP servers would set it on sockets they accept themselves; these come from here,
   // and Nagle's algorithm would hold back small HTTP/2 frames behind unacknowledged ones.
-  const listener = net.createServer({ noDelay: true }, (socket) => route(socket));
+  // pauseOnConnect: nothing reads a connection before route() has picked its server.
+  const listener = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => route(socket));
+  const peeked = Buffer.allocUnsafe(PREFACE.length);
+
+  /** The server for a connection that starts with `head`: undefined until it can tell, null to refuse. */
+  function serverFor(head: Buffer): net.Server | null | undefined {
+    if (head.length === 0) return undefined;
+    if (head[0] === TLS_HANDSHAKE) return tlsServer ?? null;
+    if (!allowPlaintext) return null;
+    const n = Math.min(head.length, PREFACE.length);
+    if (!head.subarray(0, n).equals(PREFACE.subarray(0, n))) return h1;
+    return n < PREFACE.length ? undefined : h2c;
+  }
 
   function route(socket: net.Socket): void {
     sockets.add(socket);
@@ -166,32 +181,39 @@ export function createServer(options: HttpServerOptions): HttpServer {
       socket.destroy();
       return;
     }
+    // The first bytes are usually there already (the listener defers accept until they are):
+    // looked at in place, they are read by the chosen server itself, natively for HTTP/2. Reading
+    // them here costs each connection a read of up to 64 KiB through JS and copies back into
+    // HTTP/2, most of a PutRecords body with the SDK's session per request (bench/RESULTS.md).
+    const server = serverFor(peeked.subarray(0, peekAccepted(socket, peeked)));
+    if (server === null) return void socket.destroy();
+    if (server) return hand(socket, server, false);
+    // Not enough yet: read until the server can be told, then give the bytes back.
     socket.setTimeout(SNIFF_TIMEOUT_MS, () => socket.destroy());
     let seen: Buffer | undefined;
     const onData = (chunk: Buffer) => {
       seen = seen ? Buffer.concat([seen, chunk]) : chunk;
-      let server: net.Server;
-      if (seen[0] === TLS_HANDSHAKE) {
-        if (!tlsServer) return void socket.destroy();
-        server = tlsServer;
-      } else {
-        if (!allowPlaintext) return void socket.destroy();
-        const n = Math.min(seen.length, PREFACE.length);
-        const h2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
-        if (h2 && n < PREFACE.length) return; // wait for the rest of the preface
-        server = h2 ? h2c : h1;
-      }
+      const chosen = serverFor(seen);
+      if (chosen === null) return void socket.destroy();
+      if (!chosen) return; // wait for the rest of the preface
       socket.off('data', onData);
       socket.setTimeout(0);
       socket.pause();
       socket.unshift(seen);
-      server.emit('connection', socket);
-      // HTTP/2 and TLS read what was unshifted themselves (socket.read() on their next tick) and
-      // then consume the handle natively; resuming would flush those bytes to nobody. The HTTP/1.1
-      // server reads through 'data' events, which a paused socket does not emit.
-      if (server === h1) socket.resume();
+      hand(socket, chosen, true);
     };
     socket.on('data', onData);
+    socket.resume();
+  }
+
+  function hand(socket: net.Socket, server: net.Server, gaveBack: boolean): void {
+    server.emit('connection', socket);
+    // The HTTP/1.1 server reads through 'data' events, which a paused socket does not emit.
+    if (server === h1) socket.resume();
+    // HTTP/2 and TLS consume the handle natively, and read what was given back on their next tick
+    // (resuming would flush those bytes to nobody). A handle nothing has read yet must be started:
+    // read(0) starts it, as net.Socket does for the sockets it does not create paused.
+    else if (!gaveBack) socket.read(0);
   }
 
   return {
@@ -207,6 +229,8 @@ export function createServer(options: HttpServerOptions): HttpServer {
           const scheme = options.tls ? 'https' : 'http';
           const urlHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
           address = { host: bound.address, port: bound.port, url: `${scheme}://${urlHost}:${bound.port}` };
+          // Every protocol served here has the client speak first (see route()).
+          deferAccept(listener, DEFER_ACCEPT_SECONDS);
           logger.info({ url: address.url, tls: !!options.tls }, 'listening');
           resolve(address);
         });

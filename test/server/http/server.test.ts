@@ -60,6 +60,36 @@ describe('protocols on one port', () => {
     expect((plain.dispatcher.last.input.Records as unknown[]).length).toBe(500);
   });
 
+  // The listener usually picks the server from bytes that are already there when it accepts (it
+  // looks without taking them); these arrive too few at a time to tell, so it must read and wait.
+  it('tells HTTP/1.1 from HTTP/2 when the first bytes arrive a few at a time', async () => {
+    const exchange = (pieces: string[]) =>
+      new Promise<Buffer>((resolve) => {
+        const socket = net.connect(plain.port, '127.0.0.1', async () => {
+          for (const piece of pieces) {
+            socket.write(piece, 'latin1');
+            await new Promise((r) => setTimeout(r, 30));
+          }
+        });
+        const chunks: Buffer[] = [];
+        socket.on('data', (c) => {
+          chunks.push(c);
+          socket.end();
+        });
+        socket.on('close', () => resolve(Buffer.concat(chunks)));
+        socket.on('error', () => resolve(Buffer.concat(chunks)));
+      });
+    // 'P' starts both POST and the HTTP/2 preface.
+    const h1Reply = await exchange(['P', 'OST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}']);
+    expect(h1Reply.toString('latin1')).toMatch(/^HTTP\/1\.1 [0-9]{3}/);
+    // The preface in two parts, then an empty SETTINGS frame: the server's first frame is its SETTINGS.
+    const h2Reply = await exchange(['PRI * HTTP/2.0\r\n', '\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00']);
+    expect(h2Reply.length).toBeGreaterThanOrEqual(9);
+    expect(h2Reply[3]).toBe(0x04); // frame type SETTINGS
+    expect(h2Reply.readUInt32BE(5)).toBe(0); // on stream 0
+    expect((await listStreams(plain, 'h2')).status).toBe(200);
+  });
+
   it('answers garbage with 400 and keeps serving', async () => {
     const reply = await new Promise<string>((resolve) => {
       const socket = net.connect(plain.port, '127.0.0.1', () => socket.write('\x00\x01garbage\r\n\r\n'));

@@ -120,6 +120,41 @@ void IoService::Loop() {
   }
 }
 
+namespace {
+// Adds the write of `iov` at `pos` to `reqs` as writes of kMaxWriteBytes at most, each linked to
+// the next (IoReq::beforeNext), so that a crash leaves a prefix of it as one write would. Their
+// iovecs live in `pieces`, whose elements do not move.
+void PushSplit(std::vector<IoReq>& reqs, std::deque<std::vector<iovec>>& pieces, int fd, uint64_t pos, const iovec* iov, int iovcnt) {
+  std::vector<iovec>* piece = nullptr;
+  size_t bytes = 0;
+  bool first = true;
+  auto finish = [&] {
+    if (!first) reqs.back().beforeNext = true;
+    first = false;
+    reqs.push_back({fd, pos, piece->data(), static_cast<int>(piece->size()), bytes, 0});
+    pos += bytes;
+    piece = nullptr;
+  };
+  for (int k = 0; k < iovcnt; k++) {
+    auto* base = static_cast<char*>(iov[k].iov_base);
+    size_t len = iov[k].iov_len;
+    while (len > 0) {
+      if (!piece) {
+        piece = &pieces.emplace_back();
+        bytes = 0;
+      }
+      const size_t take = std::min(len, kMaxWriteBytes - bytes);
+      piece->push_back({base, take});
+      base += take;
+      len -= take;
+      bytes += take;
+      if (bytes == kMaxWriteBytes || piece->size() == IOV_MAX) finish();
+    }
+  }
+  if (piece) finish();
+}
+}  // namespace
+
 void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
   struct Work {
     Log* log;
@@ -140,7 +175,8 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
   // that follow one another in one file go out as one write: a writev copies its iovecs in order,
   // so a crash leaves a prefix of them. Separate io_uring writes may complete out of order (an
   // inline attempt can succeed for a later one while an earlier one waits for a worker); a torn
-  // batch followed by an intact later one is what recovery keeps as a hole in the log.
+  // batch followed by an intact later one is what recovery keeps as a hole in the log. A merged
+  // write stops at kMaxWriteBytes (see io_backend.h); the next one is linked to it on io_uring.
   std::vector<IoReq> uringReqs, pwriteReqs;
   std::deque<std::vector<iovec>> merged;  // iovecs of merged writes; a deque keeps each in place
   for (auto& w : work) {
@@ -154,7 +190,7 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
       w.prepared++;
       if (reqs.size() > w.firstReq) {
         IoReq& last = reqs.back();
-        if (last.fd == op.seg->fd && last.pos + last.bytes == op.pos && last.iovcnt + op.iovcnt <= IOV_MAX) {
+        if (last.fd == op.seg->fd && last.pos + last.bytes == op.pos && last.iovcnt + op.iovcnt <= IOV_MAX && last.bytes + bytes <= kMaxWriteBytes) {
           if (!joined) joined = &merged.emplace_back(last.iov, last.iov + last.iovcnt);
           joined->insert(joined->end(), op.iov, op.iov + op.iovcnt);
           last.iov = joined->data();
@@ -165,7 +201,8 @@ void IoService::Round(std::vector<std::shared_ptr<Log>>& logs, bool notify) {
         last.beforeNext = true;
       }
       joined = nullptr;
-      reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
+      if (bytes <= kMaxWriteBytes) reqs.push_back({op.seg->fd, op.pos, op.iov, op.iovcnt, bytes, 0});
+      else PushSplit(reqs, merged, op.seg->fd, op.pos, op.iov, op.iovcnt);
     }
     w.reqs = reqs.size() - w.firstReq;
     counters.writes += w.reqs;

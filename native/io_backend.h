@@ -36,10 +36,11 @@ class IoBackend {
 };
 
 // The most one write carries: a round merges a log's appends up to this and splits larger ones
-// into linked writes of this size (io_service.cc). On Linux 6.18 (ext4, Firecracker VM) page-cache writes of 2 MiB or more, which
-// get PMD-sized folios, ran 5-10x slower than writes of 1 MiB or less (`dd bs=8M`: 340-812 MB/s,
-// `bs=1M`: 3.4 GB/s; 256 KiB appends merged without a cap: 0.59 against 1.54 M records/s of 1 KiB,
-// bench/RESULTS.md). Writes of this size keep folios below that order whatever the kernel.
+// into linked writes of this size (io_service.cc). On Linux 6.18 (ext4, Firecracker VM) page-cache
+// writes of 2 MiB or more ran 5-10x slower than writes of 1 MiB or less: their PMD-sized folios need
+// contiguous memory, which on a VM is mostly memory the guest has not touched lately, so the copy
+// into it faults page by page on the host. Merged without a cap, 1 KiB puts over TCP ran at
+// 0.40-0.42 M records/s, capped 0.71-0.82 M (bench/RESULTS.md); 256 KiB does no better than 1 MiB.
 inline constexpr size_t kMaxWriteBytes = size_t{1} << 20;
 
 // Blocking pwritev loop that continues short writes; used by both backends.

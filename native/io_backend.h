@@ -18,7 +18,8 @@ struct IoReq {
   size_t bytes = 0;  // sum of iov lengths
   int result = 0;    // 0, or -errno once done
   // The next request writes after this one for the same log (a roll split the log's round across
-  // two files): backends that may run requests concurrently must finish this one first.
+  // two files, or kMaxWriteBytes split a write): backends that may run requests concurrently must
+  // finish this one first.
   bool beforeNext = false;
 };
 

@@ -94,9 +94,24 @@ Failure Log::Open(const std::string& dir, const LogOptions& opts, std::shared_pt
     if (i + 1 < bases.size()) seg->nextOffset = bases[i + 1];
     log->segments_.push_back(std::move(seg));
   }
+  // A roll creates the next segment (named for the first offset it will hold) before the round's
+  // writes to the sealed one are done, and a crash in between leaves an empty last segment whose
+  // base lies past the sealed segment's torn tail. Taken as the end, that base would leave the
+  // torn batch's offsets as a hole that no read can cross and later appends start after. So an
+  // empty last segment is removed and the one before it recovered in its place, until the last
+  // holds a batch: then everything before it was written whole (a round's writes to one log
+  // complete in order: one thread's pwrites, or linked io_uring writes).
+  while (!log->segments_.empty()) {
+    Segment& last = *log->segments_.back();
+    if (Failure f = last.Recover(opts.indexIntervalBytes, opts.segmentBytes)) return f;
+    if (log->segments_.size() == 1 || last.nextOffset != last.base) break;
+    last.CloseFds();
+    unlink(last.path.c_str());
+    unlink(last.idxPath.c_str());
+    log->segments_.pop_back();
+  }
   if (!log->segments_.empty()) {
     Segment& active = *log->segments_.back();
-    if (Failure f = active.Recover(opts.indexIntervalBytes, opts.segmentBytes)) return f;
     log->nextOffset_ = active.nextOffset;
     log->startOffset_ = log->segments_.front()->base;
   }

@@ -72,6 +72,41 @@ describe('recovery', () => {
     await log.close();
   });
 
+  // A roll creates the next segment before the round's writes to the sealed one are done. Killed
+  // in between: the sealed segment's last batch is torn and the new segment holds only its
+  // header. Its base must not be taken as the log's end: the torn batch's offsets would be a hole
+  // under every later append (the crash test found one).
+  test('an empty last segment after a torn sealed tail is dropped: the log ends at its data', async () => {
+    const dir = tempDir();
+    await writeLog(dir, 60, 'never', 64 * 1024);
+    const segs = segmentFiles(dir);
+    expect(segs.length).toBe(2);
+    const nextBase = Number(segs[1]!.slice(-24, -4));
+    const inFirst = nextBase / 10; // batches in the sealed segment
+    // The new segment as a roll leaves it: its header, no batch, no index entries.
+    writeFileSync(segs[1]!, readFileSync(segs[1]!).subarray(0, SEGMENT_HEADER_SIZE));
+    unlinkSync(segs[1]!.replace(/\.log$/, '.idx'));
+    // The sealed segment's last batch torn (half written, then zeros).
+    const fd = openSync(segs[0]!, 'r+');
+    writeSync(fd, Buffer.alloc(700), 0, 700, SEGMENT_HEADER_SIZE + (inFirst - 1) * BATCH_BYTES + 600);
+    closeSync(fd);
+    const log = await ShardLog.open(dir, { segmentBytes: 64 * 1024 });
+    const end = (inFirst - 1) * 10;
+    expect(log.endOffset).toBe(end);
+    expect(segmentFiles(dir)).toEqual([segs[0]]);
+    for (let offset = 0; offset < end; ) {
+      const { records, nextOffset } = log.read({ offset }, { maxRecords: 100 });
+      expect(records[0]!.offset).toBe(offset);
+      offset = nextOffset;
+    }
+    expect((await log.append(batch(7))).firstOffset).toBe(end);
+    expect(log.read({ offset: end }).records[0]!.data[0]).toBe(70 % 251);
+    await log.close();
+    const again = await ShardLog.open(dir, { segmentBytes: 64 * 1024 });
+    expect(again.endOffset).toBe(end + 10);
+    await again.close();
+  });
+
   test('corruption in the middle of the active segment raises a typed error naming file and position', async () => {
     const dir = tempDir();
     await writeLog(dir, 20);

@@ -19,8 +19,8 @@
 //   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
 //            carrying its INTENDED send time (so a stall counts against every record it delays:
 //            no coordinated omission), consumed by subscriptions on a second connection;
-//            put→consume latency percentiles from an HDR histogram. The page cache is flushed
-//            (`sync`) before each latency phase.
+//            put→consume latency percentiles from an HDR histogram.
+// The page cache is flushed (`sync`) before each put, targeted and latency phase.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -280,11 +280,15 @@ async function trialOf(trial) {
         const shards = (await client.listShards(stream)).shards.map((s) => s.shardId);
         let put;
         if (SCENARIOS.has('put')) {
+          // Earlier points left gigabytes in the page cache for the kernel to write back: flushed
+          // first, as before the latency phase, so that a point does not pay for another's.
+          spawnSync('sync');
           put = await putPhase(client, stream, size);
           results.push({ trial, scenario: 'put', durability, size, shards: SHARDS, batch: BATCH, inflight: INFLIGHT, ...put });
           console.log(`put      ${durability.padEnd(6)} ${String(size).padStart(5)} B  ${(put.recordsPerSec / 1e6).toFixed(2)} M rec/s  ${put.mbPerSec.toFixed(0)} MB/s`);
         }
         if (SCENARIOS.has('targeted')) {
+          spawnSync('sync');
           const tstream = `targeted-${size}`;
           await client.createStream(tstream, { shardCount: SHARDS });
           const t = await targetedPhase(client, tstream, size);

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -112,6 +113,7 @@ class UringBackend final : public IoBackend {
   }
 
   void Writev(IoReq* reqs, size_t n) override {
+    std::vector<uint64_t> cancelled;
     for (size_t done = 0; done < n;) {
       size_t chunk = std::min<size_t>(n - done, entries_);
       for (size_t k = 0; k < chunk; k++) {
@@ -129,17 +131,23 @@ class UringBackend final : public IoBackend {
         // chunk is waited for whole before the next is submitted).
         if (r.beforeNext && k + 1 < chunk) sqe->flags |= IOSQE_IO_LINK;
       }
+      cancelled.clear();
       bool ok = SubmitAndWait(static_cast<unsigned>(chunk), [&](uint64_t idx, int res) {
         IoReq& r = reqs[idx];
-        // Cancelled because the write linked before it (the previous request) came up short or
-        // failed. Completions arrive in order within a link chain, so that one has been handled:
-        // when WriteFully finished it, this one follows it the same way; when it failed, so does
-        // this one (nothing of the round is acknowledged, and nothing is written past the gap).
-        if (res == -ECANCELED && idx > 0) r.result = reqs[idx - 1].result == 0 ? WriteFully(r.fd, r.pos, r.iov, r.iovcnt, 0) : res;
+        if (res == -ECANCELED && idx > done) cancelled.push_back(idx);
         else if (res < 0) r.result = res;
         else if (static_cast<size_t>(res) < r.bytes) r.result = WriteFully(r.fd, r.pos, r.iov, r.iovcnt, static_cast<size_t>(res));
         else r.result = 0;
       });
+      // Cancelled because the write linked before it came up short or failed. Handled once every
+      // completion of the chunk is in, in chain order, whatever order the kernel posted them in:
+      // when the one before was finished by WriteFully, this one follows it the same way; when it
+      // failed, so does this one (nothing of the round is acknowledged, nothing written past it).
+      std::sort(cancelled.begin(), cancelled.end());
+      for (uint64_t idx : cancelled) {
+        IoReq& r = reqs[idx];
+        r.result = reqs[idx - 1].result == 0 ? WriteFully(r.fd, r.pos, r.iov, r.iovcnt, 0) : reqs[idx - 1].result;
+      }
       if (!ok) {
         for (size_t k = 0; k < chunk; k++) reqs[done + k].result = WriteFully(reqs[done + k].fd, reqs[done + k].pos, reqs[done + k].iov, reqs[done + k].iovcnt, 0);
       }

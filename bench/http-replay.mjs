@@ -19,11 +19,9 @@
 //   SESSION=request SIDE=null node bench/http-replay.mjs && SESSION=request node bench/http-replay.mjs
 //   INFLIGHT=1 SESSION=request AGAINST=/tmp/ab-old node bench/http-replay.mjs
 import http2 from 'node:http2';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { KinesisClient, PutRecordsCommand, CreateStreamCommand } from '@aws-sdk/client-kinesis';
-import { startChild } from './child.mjs';
+import { startHttpServer } from './child.mjs';
 const INFLIGHT = Number(process.env.INFLIGHT ?? 16);
 const SECS = Number(process.env.SECS ?? 5);
 const cap = await new Promise((resolve) => {
@@ -45,15 +43,10 @@ headers[':path'] = '/';
 
 /** A server to replay against: `root` is the checkout whose dist/ runs. */
 async function startSide(name, root, kind = SIDE) {
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'millrace-h2-'));
-  const { child, port } =
-    kind === 'null'
-      ? await startChild([...nodeArgs, join(root, 'bench/sdk-ceiling.mjs'), '--null-server'], (l) => l.port)
-      : await startChild([...nodeArgs, join(root, 'dist/cli/main.js'), 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, '--log-level', 'info'], (l) => (l.url ? new URL(l.url).port : undefined));
-  const c = new KinesisClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+  const { child, url, stop } = await startHttpServer(kind, { root, nodeArgs });
+  const c = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
   await c.send(new CreateStreamCommand({ StreamName: 'h2', ShardCount: 4 }));
   c.destroy();
-  const url = `http://127.0.0.1:${port}`;
   const shared = PER_REQUEST ? undefined : http2.connect(url);
   const cpu = () => { const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
   const side = { name, cpu };
@@ -75,9 +68,7 @@ async function startSide(name, root, kind = SIDE) {
     });
   side.stop = async () => {
     shared?.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   };
   return side;
 }

@@ -17,18 +17,13 @@
 // share compares them over the same minutes. MODE=sequential measures one side after the other.
 //
 //   npx tsc -p tsconfig.build.json && SECONDS=8 ROUNDS=2 node bench/sdk-ceiling.mjs
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http2 from 'node:http2';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startChild } from './child.mjs';
+import { startHttpServer } from './child.mjs';
 
 const SECONDS = Number(process.env.SECONDS ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const WORKLOADS = (process.env.WORKLOADS ?? 'put:1,put:4,put:16,get:1').split(',').map((w) => w.split(':'));
-const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const MODE = process.env.MODE ?? 'interleaved';
 const BLOCK_MS = Number(process.env.BLOCK_MS ?? 1000);
 
@@ -54,11 +49,6 @@ if (process.argv[2] === '--null-server') {
   process.once('SIGTERM', () => process.exit(0));
 } else {
   await main();
-}
-
-async function startServer(args, ready) {
-  const { child, port } = await startChild(args, ready);
-  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 /** An SDK client on `url`, its stream made (and, for reads, filled), and one state per request loop. */
@@ -134,26 +124,8 @@ async function drainTimeWaits() {
   while (timeWaits() > 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
 }
 
-async function startNull() {
-  const nul = await startServer([fileURLToPath(import.meta.url), '--null-server'], (l) => l.port);
-  return { url: nul.url, stop: async () => { nul.child.kill(); await once(nul.child, 'exit'); } };
-}
-
-async function startMillrace() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'millrace-ceiling-'));
-  const mr = await startServer([MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir], (l) => (l.msg === 'millrace listening' ? new URL(l.url).port : undefined));
-  return {
-    url: mr.url,
-    stop: async () => {
-      mr.child.kill('SIGTERM');
-      await once(mr.child, 'exit');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function measureOn(start, inFlight, workload) {
-  const server = await start();
+async function measureOn(kind, inFlight, workload) {
+  const server = await startHttpServer(kind);
   try {
     return await measure(server.url, inFlight, workload);
   } finally {
@@ -163,7 +135,7 @@ async function measureOn(start, inFlight, workload) {
 
 /** Both servers at once, in turns of BLOCK_MS (null, millrace, millrace, null, ...): [null, millrace] rates. */
 async function measureInterleaved(inFlight, workload) {
-  const servers = [await startNull(), await startMillrace()];
+  const servers = [await startHttpServer('null'), await startHttpServer('millrace')];
   try {
     const sides = [await prepare(servers[0].url, inFlight, workload), await prepare(servers[1].url, inFlight, workload)];
     const blocks = 2 * Math.max(1, Math.round((SECONDS * 1000) / BLOCK_MS));
@@ -196,8 +168,8 @@ async function main() {
         for (const side of sides) {
           await drainTimeWaits();
           const before = stealJiffies();
-          if (side === 'null') ceilings.push(await measureOn(startNull, inFlight, workload));
-          else millraces.push(await measureOn(startMillrace, inFlight, workload));
+          if (side === 'null') ceilings.push(await measureOn('null', inFlight, workload));
+          else millraces.push(await measureOn('millrace', inFlight, workload));
           steal[side] = stealJiffies() - before;
         }
       }

@@ -8,29 +8,22 @@
 // server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 //
 //   npx tsc -p tsconfig.build.json && INFLIGHT=16 SIDE=null node bench/sdk-cpu.mjs && node bench/sdk-cpu.mjs
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startChild } from './child.mjs';
+import { readFileSync } from 'node:fs';
+import { startHttpServer } from './child.mjs';
 
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const INFLIGHT = Number(process.env.INFLIGHT ?? 16);
 const SIDE = process.env.SIDE ?? 'millrace';
-const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const NULL_SERVER = fileURLToPath(new URL('./sdk-ceiling.mjs', import.meta.url));
 
-const dataDir = mkdtempSync(join(tmpdir(), 'millrace-sdk-cpu-'));
-const args =
-  SIDE === 'null'
-    ? [NULL_SERVER, '--null-server']
-    : [MAIN, 'serve', '--port', '0', '--no-tcp', '--no-throttling', '--data-dir', dataDir, ...(process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean)];
 const handlerMs = [];
-const { child, port } = await startChild([...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], (l) => {
-  if (l.msg === 'request' && typeof l.afterBodyMs === 'number') handlerMs.push(l.afterBodyMs);
-  return l.port ?? (l.msg === 'millrace listening' ? new URL(l.url).port : undefined);
+const server = await startHttpServer(SIDE, {
+  nodeArgs: (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean),
+  serveArgs: (process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean),
+  onLine: (l) => {
+    if (l.msg === 'request' && typeof l.afterBodyMs === 'number') handlerMs.push(l.afterBodyMs);
+  },
 });
+const { child, url } = server;
 
 /** utime + stime of the server, in clock ticks (1/100 s). */
 function serverTicks() {
@@ -43,7 +36,7 @@ function machine() {
 }
 
 const { KinesisClient, CreateStreamCommand, PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
-const client = new KinesisClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+const client = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
 const StreamName = 'sdk-cpu';
 await client.send(new CreateStreamCommand({ StreamName, ShardCount: 4 })).catch(() => {});
 const Records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.alloc(100, i) }));
@@ -86,6 +79,4 @@ if (handlerMs.length > 0) {
 }
 console.log(JSON.stringify(out));
 client.destroy();
-child.kill('SIGTERM');
-await once(child, 'exit');
-rmSync(dataDir, { recursive: true, force: true });
+await server.stop();

@@ -124,7 +124,6 @@ function loadTls(cert: string | undefined, key: string | undefined): { cert: Buf
   return { cert: readFileSync(cert), key: readFileSync(key) };
 }
 
-/** Runs until SIGINT/SIGTERM; a second signal exits at once. */
 /**
  * V8's heap growing factor for the server process, as (1 + percent / 100). The server's live heap
  * is small (~11 MB) while its request paths allocate fast, and with V8's own factor the old
@@ -136,6 +135,7 @@ function loadTls(cert: string | undefined, key: string | undefined): { cert: Buf
  */
 export const SERVE_HEAP_GROWING_PERCENT = 400;
 
+/** Runs until SIGINT/SIGTERM; a second signal exits at once. */
 export async function runServe(o: ServeOptions): Promise<void> {
   // Read by V8 each time it sets the next limit, so it applies from the first collection on.
   v8.setFlagsFromString(`--heap-growing-percent=${SERVE_HEAP_GROWING_PERCENT}`);

@@ -16,13 +16,13 @@ const rounds = Number(process.env.MILLRACE_CRASH_ROUNDS ?? 20);
 
 interface Ack { offset: number; count: number; seq: number }
 
-/** Extra bytes per record of the large variant (crash-child.mjs's LARGE_EXTRA). */
+/** Extra bytes per record of the large variant (batches of up to 40 records: 2.4 MB), passed to the child. */
 const LARGE_EXTRA = 60_000;
 
 function runAndKill(dir: string, seqBase: number, io: string, large: boolean, keyDir?: string, rootKey?: Buffer): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
     const args = [child, dir, String(seqBase), io, ...(keyDir ? [keyDir] : [])];
-    const env = { ...process.env, MILLRACE_CRASH_LARGE: large ? '1' : '0', ...(rootKey ? { MILLRACE_ROOT_KEY: rootKey.toString('hex') } : {}) };
+    const env = { ...process.env, MILLRACE_CRASH_LARGE: String(large ? LARGE_EXTRA : 0), ...(rootKey ? { MILLRACE_ROOT_KEY: rootKey.toString('hex') } : {}) };
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const acks: Ack[] = [];
     let buf = '';

@@ -15,7 +15,7 @@
 //   targeted the same with each batch of 1000 records aimed at one shard, as a producer that
 //            routes itself sends it (the server checks every record's shard in its routing pass);
 //   consume  one subscription per shard from TRIM_HORIZON over what `put` wrote, every record
-//            walked with a cursor: records/s;
+//            walked with a cursor: records/s (subscriptions reuse event buffers unless REUSE=0);
 //   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
 //            carrying its INTENDED send time (so a stall counts against every record it delays:
 //            no coordinated omission), consumed by subscriptions on a second connection;
@@ -42,6 +42,8 @@ const DURABILITIES = (process.env.DURABILITY ?? 'never,always').split(',');
 // Consume reads what put wrote, so it runs put too; latency alone runs without put.
 const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,targeted,consume,latency').split(','));
 if (SCENARIOS.has('consume')) SCENARIOS.add('put');
+// Consumers here only walk each event in its turn, so they let the client reuse event memory.
+const REUSE = process.env.REUSE !== '0';
 
 /** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
 function startServer(durability) {
@@ -152,7 +154,7 @@ async function consumePhase(client, stream, shards, total) {
     shards.map(async (shardId) => {
       const end = (await client.getBatch(stream, shardId, { position: { type: 'LATEST' } })).nextOffset;
       if (end === 0) return;
-      const sub = client.subscribe(stream, shardId, { position: { type: 'TRIM_HORIZON' }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024 });
+      const sub = client.subscribe(stream, shardId, { position: { type: 'TRIM_HORIZON' }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024, reuseBuffers: REUSE });
       for await (const e of sub) {
         let last = -1;
         for (const b of e.batches) {
@@ -185,7 +187,7 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
   const subs = await Promise.all(
     shards.map(async (shardId) => {
       const offset = (await consumer.getBatch(stream, shardId, { position: { type: 'LATEST' } })).nextOffset;
-      return consumer.subscribe(stream, shardId, { position: { type: 'AT_OFFSET', offset }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024 });
+      return consumer.subscribe(stream, shardId, { position: { type: 'AT_OFFSET', offset }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024, reuseBuffers: REUSE });
     }),
   );
   const reading = subs.map(async (sub) => {

@@ -9,6 +9,7 @@
 // server may or may not have applied them, protocol version 1 has no request-id dedupe across
 // connections, and a blind replay could write a batch twice. The caller (or the Producer, which
 // retries) decides, knowing that a retry makes delivery at-least-once.
+import { BufferPool } from '../core/buffer-pool.js';
 import { ClosedError, ErrorCodes, InvalidArgumentError, MillraceError } from '../errors.js';
 import { Commands, encodeBody, type CallName, type IncomingPush, type IncomingResponse, type RequestOf, type ResponseOf } from '../protocol/index.js';
 import { ConnectionLostError, isRetryable, remoteError } from './errors.js';
@@ -31,7 +32,8 @@ interface Call {
 
 /** Something pushed to by the server on one connection (a subscription). */
 export interface PushReceiver {
-  push(p: IncomingPush): void;
+  /** `pooled`: the body pool's buffer the push is in; the receiver gives it back (release) once nothing views it, or leaves it to the GC. */
+  push(p: IncomingPush, pooled: Buffer | undefined): void;
   /** A new connection is up: subscribe again there. */
   attached(client: TcpConnection): void;
   /** The connection that carried it is gone. */
@@ -41,6 +43,8 @@ export interface PushReceiver {
 /** What subscriptions use of the client: calls bound to the current connection. */
 export interface TcpConnection {
   readonly session: Session | undefined;
+  /** Where frame bodies come from, on every connection of this client. */
+  readonly bodyPool: BufferPool;
   callOn<C extends CallName>(session: Session, command: C, body: RequestOf<C>, onOk?: (body: ResponseOf<C>) => void): Promise<ResponseOf<C>>;
   route(session: Session, subscriptionId: number, receiver: PushReceiver | undefined): void;
 }
@@ -61,6 +65,12 @@ export class ClientCore implements TcpConnection {
   readonly #routes = new Map<number, PushReceiver>();
   readonly receivers = new Set<PushReceiver>();
   #closed: Promise<void> | undefined;
+  /**
+   * Frame bodies over a read's worth of bytes. Each was a new buffer of up to 1 MiB per
+   * subscription event: external memory that V8 answers with full collections, and fresh pages
+   * to fault in. Subscriptions that reuse buffers give theirs back; the rest are left to the GC.
+   */
+  readonly bodyPool = new BufferPool({ maxBuffers: 64, maxBytes: 64 * 1024 * 1024 });
 
   constructor(options: ResolvedConnectOptions) {
     this.options = options;
@@ -72,7 +82,7 @@ export class ClientCore implements TcpConnection {
 
   /** The first connection: fails at once rather than retrying, so that a wrong address is reported. */
   async start(): Promise<void> {
-    this.#attach(await Session.open(this.options));
+    this.#attach(await Session.open(this.options, this.bodyPool));
   }
 
   call<C extends CallName>(command: C, body: RequestOf<C>): Promise<ResponseOf<C>> {
@@ -135,7 +145,7 @@ export class ClientCore implements TcpConnection {
     this.#attempts = 0;
     session.start({
       response: (r) => this.#onResponse(session, r),
-      push: (p) => this.#onPush(session, p),
+      push: (p, pooled) => this.#onPush(session, p, pooled),
       closed: (err) => this.#onClosed(session, err),
     });
     const idle = session.server.idleTimeoutMs;
@@ -168,14 +178,17 @@ export class ClientCore implements TcpConnection {
     }
   }
 
-  #onPush(session: Session, p: IncomingPush): void {
+  #onPush(session: Session, p: IncomingPush, pooled: Buffer | undefined): void {
     if (p.command === 'GoAway') {
       // Stop sending here; what was sent is answered, then the server closes and we reconnect.
       if (this.#state === 'ready') this.#state = 'draining';
       if (this.#pending.size === 0) session.end();
       return;
     }
-    this.#routes.get(p.subscriptionId)?.push(p);
+    const receiver = this.#routes.get(p.subscriptionId);
+    if (receiver) receiver.push(p, pooled);
+    // Unsubscribed meanwhile: nothing holds the body.
+    else if (pooled) this.bodyPool.release(pooled);
   }
 
   #onClosed(session: Session, err: Error | undefined): void {
@@ -213,7 +226,7 @@ export class ClientCore implements TcpConnection {
     const delay = this.#attempts === 0 && lastError === undefined ? 0 : Math.min(r.maxDelayMs, r.initialDelayMs * 2 ** this.#attempts) * (0.5 + Math.random() / 2);
     this.#attempts++;
     this.#timer = setTimeout(() => {
-      Session.open(this.options).then(
+      Session.open(this.options, this.bodyPool).then(
         (s) => {
           if (this.#state === 'closed') s.socket.destroy();
           else this.#attach(s);

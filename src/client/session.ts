@@ -24,13 +24,15 @@ import {
   type IncomingPush,
   type IncomingResponse,
 } from '../protocol/index.js';
+import type { BufferPool } from '../core/buffer-pool.js';
 import { ErrorCodes, IoError, MillraceError } from '../errors.js';
 import { remoteError } from './errors.js';
 import type { ResolvedConnectOptions } from './options.js';
 
 export interface SessionEvents {
   response(r: IncomingResponse): void;
-  push(p: IncomingPush): void;
+  /** `pooled`: the body pool's buffer the push's bytes are in, for a receiver that may give it back. */
+  push(p: IncomingPush, pooled: Buffer | undefined): void;
   /** The socket closed; `error` when it failed. Fired once. */
   closed(error: Error | undefined): void;
 }
@@ -44,12 +46,19 @@ const AUTH_ID = 2;
  * its own buffer, no 64 KiB chunk allocated per read); a TLS socket through 'data' events.
  */
 class Inbox {
-  /** Events and batches from the server routinely span many reads: gathered into one body of the announced size. */
-  readonly decoder = new FrameDecoder({ wholeBodies: true });
+  /**
+   * Events and batches from the server routinely span many reads: gathered into one body of the
+   * announced size, taken from the client's pool (a subscription that reuses buffers gives it back).
+   */
+  readonly decoder: FrameDecoder;
   frames: (frames: Frame[]) => void = () => undefined;
   failed: (err: Error) => void = () => undefined;
   readonly onread = { buffer: () => this.decoder.readTarget(), callback: (n: number): boolean => (this.#take(() => this.decoder.landed(n)), true) };
   readonly onData = (chunk: Buffer): void => this.#take(() => this.decoder.push(chunk));
+
+  constructor(bodyPool: BufferPool) {
+    this.decoder = new FrameDecoder({ wholeBodies: true, bodyPool });
+  }
 
   #take(decode: () => Frame[]): void {
     let frames: Frame[];
@@ -143,8 +152,8 @@ export class Session {
   }
 
   /** Connects, negotiates and authenticates. The first ids (1, 2) are used by the handshake. */
-  static async open(o: ResolvedConnectOptions): Promise<Session> {
-    const inbox = new Inbox();
+  static async open(o: ResolvedConnectOptions, bodyPool: BufferPool): Promise<Session> {
+    const inbox = new Inbox(bodyPool);
     const socket = await openSocket(o, inbox);
     const decoder = inbox.decoder;
     try {
@@ -187,7 +196,7 @@ export class Session {
     this.#inbox.frames = (frames) => {
       for (const f of frames) {
         try {
-          if (f.kind === FrameKind.Push) events.push(decodePush(f));
+          if (f.kind === FrameKind.Push) events.push(decodePush(f), f.pooled);
           else events.response(decodeResponse(f));
         } catch (err) {
           return this.#fail(err as Error);

@@ -8,7 +8,9 @@
 //   }
 //
 // Each shard's loop hands its events over one at a time (it waits until the previous one was
-// taken), so a slow loop body slows every subscription through its credits.
+// taken), so a slow loop body slows every subscription through its credits. With reuseBuffers it
+// waits until the loop asks for the batch after it: only then may the subscription reuse the
+// event's memory.
 import type { Position } from '../protocol/index.js';
 import type { MillraceClient } from './millrace-client.js';
 import type { Subscription, SubscribeOptions, SubscriptionEvent } from './subscription.js';
@@ -41,6 +43,8 @@ export class StreamConsumer implements AsyncIterableIterator<ConsumedBatch> {
   readonly #subs = new Set<Subscription>();
   #ready: ConsumedBatch[] = [];
   #handoff: Array<() => void> = [];
+  /** With reuseBuffers: releases the shard loop of the batch the loop body has now. */
+  #lent: (() => void) | undefined;
   #waiter: (() => void) | undefined;
   #running = 0;
   #error: unknown;
@@ -136,6 +140,7 @@ export class StreamConsumer implements AsyncIterableIterator<ConsumedBatch> {
   }
 
   async next(): Promise<IteratorResult<ConsumedBatch>> {
+    this.#release();
     this.#init ??= this.#start();
     await this.#init;
     for (;;) {
@@ -145,7 +150,9 @@ export class StreamConsumer implements AsyncIterableIterator<ConsumedBatch> {
       }
       const b = this.#ready.shift();
       if (b) {
-        this.#handoff.shift()!();
+        const taken = this.#handoff.shift()!;
+        if (this.#o.reuseBuffers) this.#lent = taken;
+        else taken();
         return { done: false, value: b };
       }
       if (this.#done || this.#running === 0) return { done: true, value: undefined };
@@ -153,7 +160,14 @@ export class StreamConsumer implements AsyncIterableIterator<ConsumedBatch> {
     }
   }
 
+  #release(): void {
+    const lent = this.#lent;
+    this.#lent = undefined;
+    lent?.();
+  }
+
   async return(): Promise<IteratorResult<ConsumedBatch>> {
+    this.#release();
     this.#done = true;
     for (const s of this.#subs) await s.return();
     for (const h of this.#handoff.splice(0)) h();

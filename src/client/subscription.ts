@@ -19,6 +19,14 @@ export interface SubscribeOptions {
   byteWindow?: number;
   /** Default: the server's. */
   maxRecordsPerEvent?: number;
+  /**
+   * Reuse each event's memory for a later one: an event, its batches and every view into them
+   * (a cursor's `data()`, a record's `data`) are valid only until the iterator's next call of
+   * `next()`, that is the loop's next turn. Copy what must outlive it. Each event is otherwise a
+   * new buffer of up to 1 MiB (external memory, which V8 answers with full collections, and fresh
+   * pages to fault in). Default false.
+   */
+  reuseBuffers?: boolean;
   signal?: AbortSignal;
 }
 
@@ -43,8 +51,12 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
   readonly #recordWindow: number;
   readonly #byteWindow: number;
   readonly #maxPerEvent: number;
+  readonly #reuse: boolean;
   #position: Position;
   #events: SubscriptionEvent[] = [];
+  /** With reuseBuffers: the pool buffer of each queued event (same index), and of the event last handed out. */
+  #pooled: (Buffer | undefined)[] = [];
+  #lent: Buffer | undefined;
   #queuedRecords = 0;
   #queuedBytes = 0;
   #consumedRecords = 0;
@@ -67,6 +79,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
     this.#recordWindow = o.recordWindow ?? 10_000;
     this.#byteWindow = o.byteWindow ?? 8 * 1024 * 1024;
     this.#maxPerEvent = o.maxRecordsPerEvent ?? 0;
+    this.#reuse = o.reuseBuffers ?? false;
     if (!Number.isInteger(this.#recordWindow) || this.#recordWindow < 1 || this.#recordWindow > 0xffffffff) throw new InvalidArgumentError('recordWindow must be a positive u32');
     if (!Number.isInteger(this.#byteWindow) || this.#byteWindow < 1 || this.#byteWindow > 0xffffffff) throw new InvalidArgumentError('byteWindow must be a positive u32');
     this.signal = o.signal;
@@ -124,15 +137,18 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
     this.#session = undefined;
   }
 
-  push(p: IncomingPush): void {
-    if (p.command !== 'SubscriptionEvent' || this.#ended) return;
-    if (!p.ok) {
+  push(p: IncomingPush, pooled: Buffer | undefined): void {
+    if (p.command !== 'SubscriptionEvent' || this.#ended || !p.ok) {
+      // Nothing of this push reaches the loop (an error's message is a string of its own).
+      this.#giveBack(pooled);
+      if (p.command !== 'SubscriptionEvent' || this.#ended || p.ok) return;
       // The server is going away: the next connection resumes. Anything else ends the iterator.
       if (p.error.name === 'MR_SHUTTING_DOWN') return;
       return this.#finish(remoteError(p.error));
     }
     const e = p.body;
     this.#events.push(e);
+    if (this.#reuse) this.#pooled.push(pooled);
     this.#queuedRecords += recordsIn(e);
     this.#queuedBytes += payloadBytes(e);
     this.#position = { type: 'AT_OFFSET', offset: e.nextOffset };
@@ -163,17 +179,21 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
   }
 
   async next(): Promise<IteratorResult<SubscriptionEvent>> {
+    // The loop is done with the event it had: with reuseBuffers, its memory goes back now.
+    this.#giveBack(this.#lent);
+    this.#lent = undefined;
     await this.#started;
     for (;;) {
       if (this.#error !== undefined) {
         const e = this.#error;
         this.#error = undefined;
-        this.#events = [];
+        this.#drop();
         this.#done = true;
         throw e;
       }
       const e = this.#events.shift();
       if (e) {
+        if (this.#reuse) this.#lent = this.#pooled.shift();
         this.#taken(e);
         return { done: false, value: e };
       }
@@ -203,8 +223,21 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
     }
   }
 
-  async return(): Promise<IteratorResult<SubscriptionEvent>> {
+  /** Queued events the loop will not see: their buffers can go back at once. */
+  #drop(): void {
+    for (const b of this.#pooled) this.#giveBack(b);
+    this.#pooled = [];
     this.#events = [];
+  }
+
+  #giveBack(pooled: Buffer | undefined): void {
+    if (pooled) this.#client.bodyPool.release(pooled);
+  }
+
+  async return(): Promise<IteratorResult<SubscriptionEvent>> {
+    this.#giveBack(this.#lent);
+    this.#lent = undefined;
+    this.#drop();
     this.#finish();
     return { done: true, value: undefined };
   }

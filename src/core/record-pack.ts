@@ -58,6 +58,17 @@ export function writePackedRecord(out: Buffer, pos: number, data: Uint8Array, pa
   return pos + size;
 }
 
+// The cursor's layout offsets as module-local consts: imported bindings are live, and V8 does not
+// fold them into the hot loop as it does these.
+const SIZE_AT = R_OFF_SIZE;
+const TS_AT = R_OFF_TS_DELTA;
+const DATA_LEN_AT = R_OFF_DATA_LEN;
+const KEY_LEN_AT = R_OFF_KEY_LEN;
+const FLAGS_AT = R_OFF_FLAGS;
+const FLAG_HASH = R_FLAG_EXPLICIT_HASH;
+const HEADER = RECORD_HEADER_SIZE;
+const HASH_SIZE = EXPLICIT_HASH_SIZE;
+
 /**
  * Walks the records of one plain payload without allocating per record: call `next()` until it
  * returns false, reading the fields in between. `data()` and `key()` build views/strings lazily.
@@ -73,6 +84,12 @@ export class RecordCursor {
   private dataLen = 0;
   private hasHash = false;
   private base = 0;
+  /**
+   * The header fields are read through a DataView: TurboFan turns getUint32(at, true) into one
+   * unaligned load, where four indexed byte loads of a Buffer cost about twice the whole step
+   * (17 → 9 ns per 100-byte record here, bench/RESULTS.md).
+   */
+  private readonly view: DataView;
 
   constructor(
     private readonly buf: Buffer,
@@ -81,6 +98,7 @@ export class RecordCursor {
     firstOffset: number,
     baseTimestamp: number,
   ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = start + length;
     this.offset = firstOffset - 1;
@@ -89,17 +107,16 @@ export class RecordCursor {
 
   next(): boolean {
     if (this.pos >= this.end) return false;
-    // Plain indexed loads: cheaper than Buffer#readUInt32LE's checks on this, the hottest loop
-    // of a consumer; the native side (or the protocol decoder) validated every record's lengths.
-    const b = this.buf;
+    // No length checks: the native side (or the protocol decoder) validated every record's lengths.
+    const v = this.view;
     const p = this.pos;
-    const size = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-    this.timestamp = this.base + (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
-    this.dataLen = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16)) + b[p + 11] * 0x1000000;
-    this.keyLen = b[p + 12] | (b[p + 13] << 8);
-    this.hasHash = (b[p + R_OFF_FLAGS] & R_FLAG_EXPLICIT_HASH) !== 0;
+    const size = v.getUint32(p + SIZE_AT, true);
+    this.timestamp = this.base + v.getUint32(p + TS_AT, true);
+    this.dataLen = v.getUint32(p + DATA_LEN_AT, true);
+    this.keyLen = v.getUint16(p + KEY_LEN_AT, true);
+    this.hasHash = (v.getUint8(p + FLAGS_AT) & FLAG_HASH) !== 0;
     this.start = p;
-    this.keyStart = p + RECORD_HEADER_SIZE + (this.hasHash ? EXPLICIT_HASH_SIZE : 0);
+    this.keyStart = p + HEADER + (this.hasHash ? HASH_SIZE : 0);
     this.pos = p + size;
     this.offset++;
     return true;

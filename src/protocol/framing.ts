@@ -47,7 +47,7 @@ export interface Frame extends FrameHeader {
   pooled?: Buffer;
 }
 
-/** Where a decoder takes buffers for split bodies (src/streams/buffer-pool.ts has one). */
+/** Where a decoder takes buffers for split bodies (src/core/buffer-pool.ts has one). */
 export interface BodyPool {
   /** A buffer of at least `size` bytes that no one else holds. */
   acquire(size: number): Buffer;

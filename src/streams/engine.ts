@@ -25,7 +25,7 @@ import { lockDir, type DirLock } from './dir-lock.js';
 import { StreamMetrics } from './metrics.js';
 import { resolveOptions, type ResolvedStreamsOptions, type StreamsOptions } from './options.js';
 import { uniformScaling } from './resharding.js';
-import { BufferPool } from './buffer-pool.js';
+import { BufferPool } from '../core/buffer-pool.js';
 import { RouteCache } from './route-cache.js';
 import { ShardHandle } from './shard-handle.js';
 import { SubscriptionRegistry } from './subscriptions.js';

@@ -49,4 +49,29 @@ describe('consume', () => {
     }
     expect(seen).toEqual(['three']);
   });
+
+  it('with reuseBuffers, keeps a batch intact until the loop asks for the next one', async () => {
+    s = await startServer();
+    client = await connect({ port: s.port });
+    await client.createStream('s', { shardCount: 2 });
+    // 1 KiB records that say which they are, in events of ~20 KiB (bodies from the body pool).
+    const record = (i: number) => {
+      const b = Buffer.alloc(1024, i % 251);
+      b.writeUInt32LE(i, 0);
+      return b;
+    };
+    await client.putRecords('s', Array.from({ length: 400 }, (_, i) => ({ partitionKey: `k${i}`, data: record(i) })));
+    const seen = new Set<number>();
+    for await (const b of client.consume('s', { reuseBuffers: true, maxRecordsPerEvent: 20, recordWindow: 100 })) {
+      // Both shards keep receiving while this turn waits: a buffer given back too early is overwritten by now.
+      await new Promise((r) => setTimeout(r, 2));
+      for (const r of recordsOf(b.event.batches)) {
+        const i = r.data.readUInt32LE(0);
+        expect(r.data.equals(record(i))).toBe(true);
+        seen.add(i);
+      }
+      if (seen.size === 400) break;
+    }
+    expect(seen.size).toBe(400);
+  });
 });

@@ -73,6 +73,43 @@ describe('subscribe', () => {
     await failed;
   });
 
+  describe('reuseBuffers', () => {
+    // Events of ~20 KiB: bodies big enough to come from the client's body pool.
+    const data = (i: number) => Buffer.alloc(1024, i % 251);
+    const put = () => client.putRecords('s', Array.from({ length: 400 }, (_, i) => ({ partitionKey: 'k', data: data(i) })));
+    const options = (reuseBuffers: boolean) => ({ position: { type: 'TRIM_HORIZON' as const }, maxRecordsPerEvent: 20, recordWindow: 100, reuseBuffers });
+
+    it('hands each event intact, and reuses its memory for a later one once the loop moves on', async () => {
+      await put();
+      const memories = new Set<ArrayBufferLike>();
+      let shared = 0;
+      let i = 0;
+      for await (const e of client.subscribe('s', SH, options(true))) {
+        const memory = e.batches[0]!.payload.buffer;
+        if (memories.has(memory)) shared++;
+        memories.add(memory);
+        for (const r of recordsOf(e.batches)) expect(r.data.equals(data(i++))).toBe(true);
+        if (i === 400) break;
+      }
+      expect(shared).toBeGreaterThan(10);
+    });
+
+    it('leaves every event to its holder without the option', async () => {
+      await put();
+      const held: SubscriptionEvent[] = [];
+      let n = 0;
+      for await (const e of client.subscribe('s', SH, options(false))) {
+        held.push(e);
+        n += recordCount(e.batches);
+        if (n === 400) break;
+      }
+      expect(new Set(held.map((e) => e.batches[0]!.payload.buffer)).size).toBe(held.length);
+      let i = 0;
+      for (const e of held) for (const r of recordsOf(e.batches)) expect(r.data.equals(data(i++))).toBe(true);
+      expect(i).toBe(400);
+    });
+  });
+
   it('refuses an unknown shard', async () => {
     const sub = client.subscribe('s', 'shardId-000000000009');
     await expect(sub.next()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });

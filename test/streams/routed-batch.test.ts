@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHashKey, evenRanges, hashKeyToBytes, HashKeyRouter } from '../../src/core/hash-key.js';
 import { RecordCursor, writePackedRecord } from '../../src/core/record-pack.js';
 import type { Routing } from '../../src/streams/engine.js';
-import { BufferPool } from '../../src/streams/buffer-pool.js';
+import { BufferPool } from '../../src/core/buffer-pool.js';
 import { RouteCache } from '../../src/streams/route-cache.js';
 import { REJECTED, routeBatch, routePacked } from '../../src/streams/routed-batch.js';
 import type { ShardHandle } from '../../src/streams/shard-handle.js';

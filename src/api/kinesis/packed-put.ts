@@ -10,14 +10,14 @@
 // PACKED_PUT, not enumerable.
 import { Buffer } from 'node:buffer';
 import { RecordCursor } from '../../core/record-pack.js';
-import { BufferPool } from '../../streams/buffer-pool.js';
+import { BufferPool } from '../../core/buffer-pool.js';
 import type { PutRecordsRequestEntry } from './shapes.js';
 
 export const PACKED_PUT: unique symbol = Symbol('millrace.packedPut');
 
 /**
  * Payload buffers, taken back once PutRecords has appended them: a fresh ~60 KB buffer per request
- * is external memory, and V8 answers its growth with full collections (streams/buffer-pool.ts).
+ * is external memory, and V8 answers its growth with full collections (core/buffer-pool.ts).
  */
 const payloads = new BufferPool({ maxBuffers: 64 });
 

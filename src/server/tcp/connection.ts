@@ -35,7 +35,7 @@ import type { CheckpointStore } from './checkpoints.js';
 import { handlers, type HandledCommand } from './handlers/index.js';
 import type { HandlerContext } from './handlers/context.js';
 import type { Logger, TcpEngine, TcpLimits } from './options.js';
-import type { BufferPool } from '../../streams/buffer-pool.js';
+import type { BufferPool } from '../../core/buffer-pool.js';
 import { Outbox } from './outbox.js';
 import { SubscriptionSet } from './subscriptions.js';
 import { toWireError } from './wire-errors.js';

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { FrameWriter, WireErrorCode } from '../../protocol/index.js';
 import { adoptAccepted } from '../../storage/socket-adopt.js';
-import { BufferPool } from '../../streams/buffer-pool.js';
+import { BufferPool } from '../../core/buffer-pool.js';
 import { CheckpointStore } from './checkpoints.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { DEFAULT_TCP_PORT, resolveLimits, type Logger, type TcpLimits, type TcpServerOptions } from './options.js';

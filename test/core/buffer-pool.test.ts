@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, capacityFor } from '../../src/streams/buffer-pool.js';
+import { BufferPool, capacityFor } from '../../src/core/buffer-pool.js';
 
 describe('BufferPool', () => {
   it('reuses a released buffer that fits, and allocates otherwise', () => {

@@ -37,7 +37,8 @@ export interface BenchFace<B = unknown> {
   put(request: B): Promise<PutOutcome>;
   /**
    * Follows one shard from its oldest record (the bench always starts on a fresh stream), handing
-   * each batch of record data to `onData`, until `signal` aborts (then resolves). Errors go to
+   * each batch of record data to `onData` (views valid only during that call: the TCP face
+   * reuses event memory), until `signal` aborts (then resolves). Errors go to
    * `onError` and the read goes on, as a real consumer survives a transient failure. Consumers
    * (`consumer`: 0 … consumers-1) get their own connection on network faces; in-process faces
    * share the engine.

@@ -72,7 +72,8 @@ export async function tcpFace(port: number, onClose: () => Promise<void>): Promi
     async consume(stream, shardId, consumer, onData, onError, signal) {
       const c = await clientFor(consumer);
       try {
-        for await (const event of c.subscribe(stream, shardId, { position: { type: 'TRIM_HORIZON' }, signal })) {
+        // onData is done with the views when it returns, so each event's memory is reused.
+        for await (const event of c.subscribe(stream, shardId, { position: { type: 'TRIM_HORIZON' }, signal, reuseBuffers: true })) {
           const datas: Buffer[] = [];
           for (const batch of event.batches) {
             const cursor = cursorOf(batch);

@@ -16,7 +16,8 @@
         "native/aead.cc",
         "native/batch_seal.cc",
         "native/zero_fill.cc",
-        "native/sockets.cc"
+        "native/sockets.cc",
+        "native/process_exec.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=9", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],

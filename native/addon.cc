@@ -8,6 +8,7 @@
 #include "log_wrap.h"
 #include "base64.h"
 #include "md5_batch.h"
+#include "process_exec.h"
 #include "sockets.h"
 
 namespace mr {
@@ -90,6 +91,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitLog(env, exports);
   InitAead(env, exports);
   InitSockets(env, exports);
+  InitProcessExec(env, exports);
   return exports;
 }
 

@@ -9,6 +9,7 @@ import { Millrace, type MillraceOptions } from '../millrace.js';
 import { createServer, serveMillrace, type ServerAddress } from '../server/http/index.js';
 import { createTcpServer, DEFAULT_TCP_PORT, type TcpServer, type TcpServerAddress } from '../server/tcp/index.js';
 import type { Durability } from '../storage/types.js';
+import { gcMode } from './gc-mode.js';
 
 export interface ServeOptions {
   host: string;
@@ -97,6 +98,7 @@ export async function startServe(o: ServeOptions, logger: PinoLogger = pino({ na
       durability: o.durability,
       throttling: o.throttling,
       auth: o.credentials.length > 0 ? 'sigv4' : 'any-signature',
+      v8Gc: gcMode(),
     },
     'millrace listening',
   );

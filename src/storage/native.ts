@@ -99,6 +99,8 @@ export interface NativeAddon {
   peekSocket(fd: number, out: Uint8Array): number;
   /** TCP_DEFER_ACCEPT on a listening socket (accept once data has arrived); whether it was set. */
   setDeferAccept(fd: number, seconds: number): boolean;
+  /** execv(path, [path, ...args]): this process becomes that program (same pid). Returns only by throwing MR_IO. */
+  execFile(path: string, args: readonly string[]): never;
   md5Keys(keys: Uint8Array, ends: Uint32Array): Buffer;
   bucketize(hashes: Uint8Array, starts: Uint8Array): Uint32Array;
   /**

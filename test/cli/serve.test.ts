@@ -25,8 +25,8 @@ afterEach(() => {
 });
 
 /** Starts the CLI and resolves once it logs that it is listening (pino JSON lines on stdout). */
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--tcp-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(args: string[], env: Record<string, string> = {}): Promise<Served & { ready: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--tcp-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
@@ -39,7 +39,7 @@ async function serve(args: string[]): Promise<Served> {
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${stderr}`)));
   });
-  return { child, url: ready.url as string, tcpPort: Number(String(ready.tcp).split(':').pop()), lines };
+  return { child, url: ready.url as string, tcpPort: Number(String(ready.tcp).split(':').pop()), lines, ready };
 }
 
 function sdk(url: string): KinesisClient {
@@ -53,6 +53,21 @@ async function stop(s: Served, signal: NodeJS.Signals = 'SIGTERM'): Promise<numb
 }
 
 describe('millrace serve', () => {
+  it('runs itself again under V8\'s single-threaded GC, in the same process, unless told not to', async () => {
+    const single = await serve(['--data-dir', tempDir()], { MILLRACE_V8_GC: 'single-threaded' });
+    expect(single.ready.v8Gc).toBe('single-threaded');
+    // execv: the process that logs is the one that was started, with its stdio.
+    expect(single.ready.pid).toBe(single.child.pid);
+    const client = sdk(single.url);
+    await client.send(new CreateStreamCommand({ StreamName: 'gc', ShardCount: 1 }));
+    client.destroy();
+    expect(await stop(single)).toBe(0);
+
+    const plain = await serve(['--data-dir', tempDir()], { MILLRACE_V8_GC: 'default' });
+    expect(plain.ready.v8Gc).toBe('default');
+    expect(await stop(plain)).toBe(0);
+  });
+
   it('serves the SDK and the TCP client, stops gracefully on SIGTERM and keeps acknowledged records across a restart', async () => {
     const dataDir = tempDir();
     const first = await serve(['--data-dir', dataDir, '--durability', 'always', '--log-level', 'info']);

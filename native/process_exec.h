@@ -1,0 +1,5 @@
+#pragma once
+#include <napi.h>
+namespace mr {
+void InitProcessExec(Napi::Env env, Napi::Object exports);
+}

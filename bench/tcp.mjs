@@ -18,11 +18,13 @@
 //            walked with a cursor: records/s (subscriptions reuse event buffers unless REUSE=0);
 //   latency  records offered at a fixed RATE (records/s) in batches every millisecond, each
 //            carrying its INTENDED send time (so a stall counts against every record it delays:
-//            no coordinated omission), consumed by subscriptions on a second connection;
+//            no coordinated omission), consumed by subscriptions on a second connection
+//            (CONSUMER=process: in a child process of its own, bench/tcp-stamps.mjs);
 //            put→consume latency percentiles from an HDR histogram.
 // The page cache is flushed (`sync`) before each put, targeted and latency phase.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,7 @@ import * as hdr from 'hdr-histogram-js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { connect, packRecords, cursorOf } = await import(join(ROOT, 'dist/client/index.js'));
+const { readStamps, receivedOrTimeout } = await import('./tcp-stamps.mjs');
 
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const TRIALS = Number(process.env.TRIALS ?? 3);
@@ -44,6 +47,9 @@ const SCENARIOS = new Set((process.env.SCENARIOS ?? 'put,targeted,consume,latenc
 if (SCENARIOS.has('consume')) SCENARIOS.add('put');
 // Consumers here only walk each event in its turn, so they let the client reuse event memory.
 const REUSE = process.env.REUSE !== '0';
+// Where the latency phase reads: 'inline' (this process, a second connection) or 'process' (a child of its own).
+const CONSUMER = process.env.CONSUMER ?? 'inline';
+if (CONSUMER !== 'inline' && CONSUMER !== 'process') throw new Error('CONSUMER must be inline or process');
 
 /** Starts `millrace serve` and resolves with its TCP port once it logs that it listens. */
 function startServer(durability) {
@@ -170,11 +176,42 @@ async function consumePhase(client, stream, shards, total) {
   return { records: seen, expected: total, seconds: s, recordsPerSec: seen / s };
 }
 
-async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+/**
+ * The reading side of the latency phase: in this process on the `consumer` connection, or with
+ * CONSUMER=process in a child process of its own (bench/tcp-stamps.mjs), as a consumer that is
+ * another application would run. Both record against the same clock (µs since the epoch).
+ */
+async function startReader(consumer, port, stream, shards) {
+  if (CONSUMER !== 'process') {
+    const state = await readStamps(consumer, stream, shards, REUSE);
+    return {
+      state,
+      reset: () => state.histogram.reset(),
+      async finish(sent) {
+        await receivedOrTimeout(state, sent, 5000);
+        await state.stop();
+        return { received: state.received, histogram: state.histogram };
+      },
+    };
+  }
+  const child = spawn(process.execPath, [join(ROOT, 'bench/tcp-stamps.mjs'), String(port), stream, shards.join(','), REUSE ? '1' : '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  if ((await lines.next()).value !== 'ready') throw new Error('the consumer process did not start');
+  return {
+    reset: () => child.stdin.write('reset\n'),
+    async finish(sent) {
+      child.stdin.write(`stop ${sent}\n`);
+      const out = JSON.parse((await lines.next()).value);
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r()));
+      return { received: out.received, histogram: hdr.decodeFromCompressedBase64(out.histogram) };
+    },
+  };
+}
+
+async function latencyPhase(producer, consumer, port, stream, shards, size, RATE) {
   const perTick = Math.max(1, Math.round(RATE / 1000));
   const { payload, count } = packRecords(Array.from({ length: perTick }, (_, i) => ({ partitionKey: `user-${i}`, data: Buffer.alloc(Math.max(size, 8), i & 0xff) })));
-  // Each record's data starts with the batch's intended send time (µs since timeOrigin, f64).
+  // Each record's data starts with the batch's intended send time (µs since the epoch, f64).
   const stampAt = [];
   for (let p = 0, i = 0; i < count; i++) {
     const recSize = payload.readUInt32LE(p);
@@ -182,38 +219,7 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     stampAt.push(p + 16 + keyLen);
     p += recSize;
   }
-  let stop = false;
-  let received = 0;
-  const subs = await Promise.all(
-    shards.map(async (shardId) => {
-      const offset = (await consumer.getBatch(stream, shardId, { position: { type: 'LATEST' } })).nextOffset;
-      return consumer.subscribe(stream, shardId, { position: { type: 'AT_OFFSET', offset }, recordWindow: 200_000, byteWindow: 64 * 1024 * 1024, reuseBuffers: REUSE });
-    }),
-  );
-  const reading = subs.map(async (sub) => {
-    for await (const e of sub) {
-      const now = performance.now() * 1000;
-      for (const b of e.batches) {
-        // The send time is read in place, and recorded once per run of records that share it
-        // (a batch's records do): the measuring client takes as little CPU from the server as it can.
-        const c = cursorOf(b);
-        let stamp = -1;
-        let run = 0;
-        while (c.next()) {
-          const sentAt = b.payload.readDoubleLE(c.dataStart);
-          if (sentAt !== stamp) {
-            if (run > 0) histogram.recordValueWithCount(Math.max(1, Math.round(now - stamp)), run);
-            stamp = sentAt;
-            run = 0;
-          }
-          run++;
-          received++;
-        }
-        if (run > 0) histogram.recordValueWithCount(Math.max(1, Math.round(now - stamp)), run);
-      }
-      if (stop) break;
-    }
-  });
+  const reader = await startReader(consumer, port, stream, shards);
   const warmupMs = 500;
   // Put -> acknowledgement from the actual send, apart: it tells the write path's share of the
   // put -> consume latency from the push's.
@@ -233,7 +239,7 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
   for (let intendedMs = t0; intendedMs < endAt; intendedMs = t0 + tick) {
     const wait = intendedMs - performance.now();
     if (wait >= 1 + EARLY_MS) await new Promise((r) => setTimeout(r, wait - EARLY_MS));
-    const stamp = Math.min(intendedMs, performance.now()) * 1000;
+    const stamp = (performance.timeOrigin + Math.min(intendedMs, performance.now())) * 1000;
     // A buffer per batch in flight (the socket write references it), taken back at its
     // acknowledgement: a fresh 100 KB buffer per millisecond would make this process collect its
     // external memory every ~100 ms, and its pauses would count against the server.
@@ -249,14 +255,10 @@ async function latencyPhase(producer, consumer, stream, shards, size, RATE) {
     inflight.add(p);
     sent += count;
     tick++;
-    if (tick === warmupMs) histogram.reset();
+    if (tick === warmupMs) reader.reset();
   }
   await Promise.all(inflight);
-  const deadline = performance.now() + 5000;
-  while (received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  stop = true;
-  for (const sub of subs) await sub.return();
-  await Promise.race([Promise.all(reading), new Promise((r) => setTimeout(r, 1000))]);
+  const { received, histogram } = await reader.finish(sent);
   const pct = (p) => histogram.getValueAtPercentile(p) / 1000;
   return {
     offeredRecordsPerSec: RATE,
@@ -308,7 +310,7 @@ async function trialOf(trial) {
           spawnSync('sync');
           const lstream = `lat-${size}-${rate}`;
           await client.createStream(lstream, { shardCount: SHARDS });
-          const lat = await latencyPhase(client, consumer, lstream, shards, size, rate);
+          const lat = await latencyPhase(client, consumer, server.port, lstream, shards, size, rate);
           results.push({ trial, scenario: 'latency', durability, size, shards: SHARDS, ...lat });
           console.log(
             `latency  ${durability.padEnd(6)} ${String(size).padStart(5)} B  at ${(rate / 1e6).toFixed(2)} M rec/s offered (${(lat.achievedRecordsPerSec / 1e6).toFixed(2)} sent): ` +

@@ -38,6 +38,8 @@ export function capacityFor(size: number): number {
 
 export class BufferPool {
   private readonly free: Buffer[] = [];
+  /** The buffers in `free`: a buffer given back twice (a caller's bug) must not be handed out twice. */
+  private readonly idleSet = new WeakSet<Buffer>();
   private bytes = 0;
   private readonly maxBuffers: number;
   private readonly maxBytes: number;
@@ -73,6 +75,7 @@ export class BufferPool {
       if (b.length >= size && b.length <= 4 * Math.max(size, MIN_BYTES)) {
         this.free[i] = this.free[this.free.length - 1]!;
         this.free.pop();
+        this.idleSet.delete(b);
         this.bytes -= b.length;
         if (this.free.length < this.lowWater) this.lowWater = this.free.length;
         this.reused++;
@@ -86,8 +89,10 @@ export class BufferPool {
   /** Returns a buffer from acquire(); nothing may use it afterwards. */
   release(buffer: Buffer): void {
     this.decay();
+    if (this.idleSet.has(buffer)) return;
     if (this.free.length >= this.maxBuffers || this.bytes + buffer.length > this.maxBytes) return;
     this.free.push(buffer);
+    this.idleSet.add(buffer);
     this.bytes += buffer.length;
   }
 
@@ -97,7 +102,10 @@ export class BufferPool {
     if (now - this.periodStart < this.decayMs) return;
     const unused = Math.min(this.lowWater, this.free.length);
     if (unused > 0) {
-      for (const b of this.free.splice(0, unused)) this.bytes -= b.length;
+      for (const b of this.free.splice(0, unused)) {
+        this.bytes -= b.length;
+        this.idleSet.delete(b);
+      }
     }
     this.lowWater = this.free.length;
     this.periodStart = now;

@@ -16,6 +16,19 @@ describe('BufferPool', () => {
     expect(pool.acquire(10)).toBe(a);
   });
 
+  it('hands a buffer given back twice out only once', () => {
+    const pool = new BufferPool();
+    const a = pool.acquire(1000);
+    pool.release(a);
+    pool.release(a);
+    expect(pool.idle.buffers).toBe(1);
+    expect(pool.acquire(1000)).toBe(a);
+    expect(pool.acquire(1000)).not.toBe(a);
+    // Back in use, it can be given back again.
+    pool.release(a);
+    expect(pool.acquire(1000)).toBe(a);
+  });
+
   it('keeps a bounded number of idle buffers and bytes', () => {
     const pool = new BufferPool({ maxBuffers: 1 });
     const a = pool.acquire(10);

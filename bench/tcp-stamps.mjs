@@ -65,10 +65,12 @@ export async function readStamps(client, stream, shards, reuseBuffers) {
   return state;
 }
 
-/** Waits until `count` records were received, or `ms` passed. */
-export async function receivedOrTimeout(state, count, ms) {
-  const deadline = performance.now() + ms;
-  while (state.received < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+/** Waits until `sent` records were received (or 5 s passed), ends the subscriptions, and returns the count and the histogram. */
+export async function finishReading(state, sent) {
+  const deadline = performance.now() + 5000;
+  while (state.received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await state.stop();
+  return { received: state.received, histogram: state.histogram };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -79,9 +81,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'reset') state.histogram.reset();
     if (line.startsWith('stop ')) {
-      await receivedOrTimeout(state, Number(line.slice(5)), 5000);
-      await state.stop();
-      console.log(JSON.stringify({ received: state.received, histogram: hdr.encodeIntoCompressedBase64(state.histogram) }));
+      const { received, histogram } = await finishReading(state, Number(line.slice(5)));
+      console.log(JSON.stringify({ received, histogram: hdr.encodeIntoCompressedBase64(histogram) }));
       break;
     }
   }

@@ -32,7 +32,7 @@ import * as hdr from 'hdr-histogram-js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { connect, packRecords, cursorOf } = await import(join(ROOT, 'dist/client/index.js'));
-const { readStamps, receivedOrTimeout } = await import('./tcp-stamps.mjs');
+const { readStamps, finishReading, newHistogram } = await import('./tcp-stamps.mjs');
 
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const TRIALS = Number(process.env.TRIALS ?? 3);
@@ -184,15 +184,7 @@ async function consumePhase(client, stream, shards, total) {
 async function startReader(consumer, port, stream, shards) {
   if (CONSUMER !== 'process') {
     const state = await readStamps(consumer, stream, shards, REUSE);
-    return {
-      state,
-      reset: () => state.histogram.reset(),
-      async finish(sent) {
-        await receivedOrTimeout(state, sent, 5000);
-        await state.stop();
-        return { received: state.received, histogram: state.histogram };
-      },
-    };
+    return { reset: () => state.histogram.reset(), finish: (sent) => finishReading(state, sent) };
   }
   const child = spawn(process.execPath, [join(ROOT, 'bench/tcp-stamps.mjs'), String(port), stream, shards.join(','), REUSE ? '1' : '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -223,7 +215,7 @@ async function latencyPhase(producer, consumer, port, stream, shards, size, RATE
   const warmupMs = 500;
   // Put -> acknowledgement from the actual send, apart: it tells the write path's share of the
   // put -> consume latency from the push's.
-  const acks = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const acks = newHistogram();
   const t0 = performance.now();
   const endAt = t0 + SECONDS * 1000;
   let tick = 0;

@@ -54,7 +54,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
   readonly #reuse: boolean;
   #position: Position;
   #events: SubscriptionEvent[] = [];
-  /** With reuseBuffers: the pool buffer of each queued event (same index), and of the event last handed out. */
+  /** The pool buffer of each queued event (same index; undefined without reuseBuffers), and of the event last handed out. */
   #pooled: (Buffer | undefined)[] = [];
   #lent: Buffer | undefined;
   #queuedRecords = 0;
@@ -138,17 +138,18 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
   }
 
   push(p: IncomingPush, pooled: Buffer | undefined): void {
-    if (p.command !== 'SubscriptionEvent' || this.#ended || !p.ok) {
-      // Nothing of this push reaches the loop (an error's message is a string of its own).
+    if (p.command !== 'SubscriptionEvent' || this.#ended) return this.#giveBack(pooled);
+    if (!p.ok) {
+      // Nothing of an error push reaches the loop (its message is a string of its own).
       this.#giveBack(pooled);
-      if (p.command !== 'SubscriptionEvent' || this.#ended || p.ok) return;
       // The server is going away: the next connection resumes. Anything else ends the iterator.
       if (p.error.name === 'MR_SHUTTING_DOWN') return;
       return this.#finish(remoteError(p.error));
     }
     const e = p.body;
     this.#events.push(e);
-    if (this.#reuse) this.#pooled.push(pooled);
+    // Kept only when it may go back: without reuseBuffers the loop may hold the event for ever.
+    this.#pooled.push(this.#reuse ? pooled : undefined);
     this.#queuedRecords += recordsIn(e);
     this.#queuedBytes += payloadBytes(e);
     this.#position = { type: 'AT_OFFSET', offset: e.nextOffset };
@@ -193,7 +194,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionEvent>, P
       }
       const e = this.#events.shift();
       if (e) {
-        if (this.#reuse) this.#lent = this.#pooled.shift();
+        this.#lent = this.#pooled.shift();
         this.#taken(e);
         return { done: false, value: e };
       }

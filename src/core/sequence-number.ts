@@ -69,15 +69,22 @@ export function compareSequenceNumbers(a: string, b: string): number {
 /** The low digits are handled as a number below 1e9: a small integer, whose decimal form V8 makes fast. */
 const WINDOW = 1e9;
 const WINDOW_DIGITS = 9;
+/** The last three digits come from a table; the six above them change once per thousand positions. */
+const TAIL = 1000;
+const TAIL_DIGITS = 3;
+const BLOCK_DIGITS = WINDOW_DIGITS - TAIL_DIGITS;
 const ZEROS = Array.from({ length: WINDOW_DIGITS + 1 }, (_, i) => '0'.repeat(i));
+const TAILS = Array.from({ length: TAIL }, (_, i) => String(i).padStart(TAIL_DIGITS, '0'));
 
 /**
  * Encodes the sequence numbers of one shard. Positions are taken in windows: for the current
  * window, every digit but the last nine is one cached string, and a number's last nine digits are
- * the window's low part plus the distance into the window, in plain small-integer arithmetic. Per
- * record this costs one small-integer-to-string conversion and one concatenation, instead of
- * bigint formatting, on the write and read hot paths. A position outside the window moves it (one
- * bigint formatting).
+ * the window's low part plus the distance into the window, in plain small-integer arithmetic. Of
+ * those nine, the last three come from a table and the six above them are cached with the head
+ * for the block of a thousand positions last asked for, so a run of neighbouring numbers (a
+ * PutRecords' results, a GetRecords' records) costs one concatenation each and no
+ * integer-to-string conversion: that conversion was a tenth of the embedded PutRecords' CPU
+ * (bench/RESULTS.md). A position outside the window moves it (one bigint formatting).
  */
 export class ShardSequencer {
   readonly epoch: number;
@@ -86,8 +93,9 @@ export class ShardSequencer {
   private windowStart = 0;
   private head = '';
   private low = 0;
-  /** head + n zeros, by n: built on first use in a window. */
-  private prefixes: (string | undefined)[] = [];
+  /** The block (low digits / 1000) whose prefix is cached, and that prefix: every digit but the last three. */
+  private block = -1;
+  private blockPrefix = '';
 
   constructor(epoch: number, shardIndex: number) {
     this.epoch = epoch;
@@ -113,10 +121,13 @@ export class ShardSequencer {
       this.moveWindow(position);
       low = this.low;
     }
-    const digits = String(low);
-    const pad = WINDOW_DIGITS - digits.length;
-    // One concatenation per number: the leading digits with their zero padding are cached.
-    return (this.prefixes[pad] ??= this.head + ZEROS[pad]) + digits;
+    const block = (low / TAIL) | 0;
+    if (block !== this.block) {
+      const digits = String(block);
+      this.block = block;
+      this.blockPrefix = this.head + ZEROS[BLOCK_DIGITS - digits.length] + digits;
+    }
+    return this.blockPrefix + TAILS[low - block * TAIL]!;
   }
 
   private moveWindow(position: number): void {
@@ -124,6 +135,6 @@ export class ShardSequencer {
     this.windowStart = position;
     this.head = text.slice(0, text.length - WINDOW_DIGITS);
     this.low = Number(text.slice(text.length - WINDOW_DIGITS));
-    this.prefixes = new Array(WINDOW_DIGITS + 1);
+    this.block = -1;
   }
 }

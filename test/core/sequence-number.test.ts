@@ -44,6 +44,18 @@ describe('sequence numbers', () => {
     for (let p = carry - 3; p < carry + 3; p++) expect(other.at(p)).toBe(encodeSequenceNumber({ epoch: 9, shardIndex: 4, position: p }));
   });
 
+  it('fast encoder agrees with the bigint encoder across its thousand-position blocks, in any order', () => {
+    const seq = new ShardSequencer(31, 2);
+    const base = Number(encodeSequenceNumber({ epoch: 31, shardIndex: 2, position: 0 }).slice(-9));
+    // Positions whose low nine digits sit at block edges (…999, …000, …001) and at the window's top.
+    const edges = [998, 999, 1000, 1001, 1999, 2000, 999_999, 1_000_000, 10 ** 9 - 1].map((low) => (low - base + 10 ** 9) % 10 ** 9);
+    const positions = edges.flatMap((p) => [p, p + 1, p + 2, p + 10 ** 9]);
+    // Random positions, and walks that go back and forth across a block edge.
+    for (let i = 0; i < 200; i++) positions.push(Math.floor(Math.random() * 2 ** 40));
+    for (const p of [edges[1]!, edges[1]! + 1, edges[1]!, edges[1]! + 1, edges[1]! - 5000]) positions.push(p);
+    for (const p of positions) expect(seq.at(p)).toBe(encodeSequenceNumber({ epoch: 31, shardIndex: 2, position: p }));
+  });
+
   it('rejects numbers that are not ours', () => {
     expect(decodeSequenceNumber('49590338271490256608559692538361571095921575989136588898')).toBeUndefined();
     expect(decodeSequenceNumber('0')).toBeUndefined();

@@ -2,7 +2,6 @@
 // Per-record failures (throttling, internal) are reported in order with FailedRecordCount; the
 // other records are written. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
 import type { StreamEntry } from '../../streams/catalog.js';
-import { utf8Length } from '../../streams/routed-batch.js';
 import { matchesPattern, shapeByLimit, validateInput, HASH_KEY, STREAM_REF, type StructureShape } from '../validate.js';
 import { fail, liveStream } from './common.js';
 import type { KinesisContext } from './context.js';
@@ -101,9 +100,8 @@ export async function putRecords(ctx: KinesisContext, input: PutRecordsInput): P
   } else {
     const req = plainRequest(input, maxData) ?? validateInput<PutRecordsInput>(input, shapeFor(maxData));
     stream = liveStream(ctx, req);
-    for (const r of req.Records) total += r.Data.byteLength + utf8Length(r.PartitionKey);
-    if (total > MAX_PUT_RECORDS_BYTES) fail('InvalidArgumentException', msg.recordsTooLarge(MAX_PUT_RECORDS_BYTES));
-    outcome = await putEntries(ctx, stream, req.Records);
+    outcome = await putEntries(ctx, stream, req.Records, MAX_PUT_RECORDS_BYTES);
+    total = outcome.requestBytes;
   }
   const { results, failed, throttled } = outcome;
   const n = results.length;

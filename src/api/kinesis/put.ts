@@ -28,6 +28,8 @@ export interface PutOutcome {
   results: PutResults;
   failed: number;
   throttled: number;
+  /** Data plus UTF-8 key bytes of the request's records (known to putEntries; putPackedEntries' callers have it). */
+  requestBytes: number;
 }
 
 const INTERNAL_FAILURE: PutRecordsResultEntry = { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
@@ -68,7 +70,12 @@ export class PutResults {
   }
 }
 
-export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entries: readonly PutEntry[]): Promise<PutOutcome> {
+/**
+ * Writes AWS-shaped entries. With `maxRequestBytes`, a request whose records' data and keys
+ * together exceed it fails whole (InvalidArgumentException, as AWS words PutRecords' limit),
+ * measured while routing rather than in a pass of its own.
+ */
+export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entries: readonly PutEntry[], maxRequestBytes?: number): Promise<PutOutcome> {
   const { engine } = ctx;
   const n = entries.length;
   const keys = new Array<string>(n);
@@ -96,7 +103,8 @@ export async function putEntries(ctx: KinesisContext, stream: StreamEntry, entri
         }
       : undefined;
   const routing = engine.routing(stream);
-  return settle(ctx, stream, routing, routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes, admit), n);
+  const limit = maxRequestBytes === undefined ? undefined : { maxBytes: maxRequestBytes, refuse: () => fail('InvalidArgumentException', msg.recordsTooLarge(maxRequestBytes)) };
+  return settle(ctx, stream, routing, routeBatch(routing, { keys, data, explicit }, engine.options.maxRecordBytes, admit, limit), n);
 }
 
 /** Whether writes to `stream` are admitted record by record (a provisioned stream, throttling on). */
@@ -146,5 +154,5 @@ async function settle(ctx: KinesisContext, stream: StreamEntry, routing: Routing
     ErrorCode: 'ProvisionedThroughputExceededException',
     ErrorMessage: msg.writeRateExceeded(batch.handles[batch.slotOf[i]!]!.entry.index, stream.name, engine.account),
   });
-  return { results: new PutResults(partOf, rank, done, rejectedEntry), failed, throttled: batch.rejected };
+  return { results: new PutResults(partOf, rank, done, rejectedEntry), failed, throttled: batch.rejected, requestBytes: batch.requestBytes };
 }

@@ -69,6 +69,31 @@ describe('PutRecords', () => {
     );
   });
 
+  it('refuses a request over 10 MiB of data and keys whole, before writing or throttling any record', async () => {
+    const mr = await openMillrace({ clock: new ManualClock() });
+    await mr.kinesis.createStream({ StreamName: 's', ShardCount: 1 });
+    const MiB = 1024 * 1024;
+    // Exactly 10 MiB with the keys counted passes the limit; one byte more of key does not.
+    const exact = Array.from({ length: 10 }, (_, i) => ({ Data: new Uint8Array(MiB - 2), PartitionKey: `k${i}` }));
+    const over = exact.map((r, i) => (i === 9 ? { ...r, PartitionKey: 'k9x' } : r));
+    expect(await failure(mr.kinesis.putRecords({ StreamName: 's', Records: over }))).toEqual({ name: 'InvalidArgumentException', message: 'Records size exceeds 10 MB limit' });
+    // 500 records of 21,000 B: a provisioned shard would admit the first ~50 of them; refused
+    // whole, they take none of its 1 MB/s, so a small record right after is admitted.
+    const wide = Array.from({ length: 500 }, (_, i) => ({ Data: new Uint8Array(21_000), PartitionKey: `w${i}` }));
+    expect((await failure(mr.kinesis.putRecords({ StreamName: 's', Records: wide }))).name).toBe('InvalidArgumentException');
+    expect((await mr.kinesis.putRecords({ StreamName: 's', Records: [{ Data: bytes('x'), PartitionKey: 'k' }] })).FailedRecordCount).toBe(0);
+    const it = await mr.kinesis.getShardIterator({ StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' });
+    const { Records } = await mr.kinesis.getRecords({ ShardIterator: it.ShardIterator! });
+    expect(Records.map((r) => Buffer.from(r.Data).toString())).toEqual(['x']);
+    expect((await mr.metrics('s')).counters['PutRecords.Bytes']).toBe(2);
+
+    const big = await openMillrace({ throttling: false });
+    await big.kinesis.createStream({ StreamName: 's', ShardCount: 2 });
+    const out = await big.kinesis.putRecords({ StreamName: 's', Records: exact });
+    expect(out.FailedRecordCount).toBe(0);
+    expect((await big.metrics('s')).counters['PutRecords.Bytes']).toBe(10 * MiB);
+  });
+
   it('accepts records up to a larger configured size', async () => {
     const mr = await openMillrace({ maxRecordBytes: 2 * 1024 * 1024 });
     await mr.kinesis.createStream({ StreamName: 's', ShardCount: 1 });

@@ -50,7 +50,11 @@ class IoService {
   // `notify`: wake the logs' owners for their completions. An inline round's caller (Log::Append
   // on the JS thread) settles them itself, so RunNow passes false.
   void Round(std::vector<std::shared_ptr<Log>>& logs, bool notify = true);
-  void Timers();
+  // Runs due syncs and the idle sweep; returns when it must run next (ms, NowMs's clock).
+  int64_t Timers();
+  // A log was dirtied and its `interval` sync falls due at dueMs: wakes the thread earlier if need be.
+  void NoteDue(int64_t dueMs);
+  static constexpr int64_t kRetryMs = 10;
   // The syncer thread: fdatasync of a duplicate of an `interval` log's active descriptor.
   void SyncLoop();
   void QueueSync(int fd, const std::shared_ptr<Log>& log);
@@ -65,6 +69,9 @@ class IoService {
   bool uringTried_ = false;
   int64_t idleMs_ = 30000;
   int64_t nextSweepMs_ = 0;
+  // Under mu_: when the thread next runs Timers, and the earliest due noted since it last began to.
+  int64_t wakeAtMs_ = 0;
+  int64_t dueMin_ = INT64_MAX;
   std::thread thread_;
   std::mutex syncMu_;
   std::condition_variable syncCv_;

@@ -22,6 +22,19 @@ describe('interval syncs', () => {
     await log.close();
   });
 
+  test('a log dirtied while the I/O thread sleeps (it wakes only when something falls due) is still synced within its interval', async () => {
+    const log = await ShardLog.open(tempDir(), { durability: 'interval', syncIntervalMs: 20 });
+    // Three rounds, each after a quiet spell long enough for the thread to plan its next wake-up
+    // at the idle sweep, up to a second away: each write must bring that wake-up forward.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      const before = native.ioStats().intervalSyncs;
+      await log.append([record(i)]);
+      expect(await until(() => native.ioStats().intervalSyncs > before, 250)).toBe(true);
+    }
+    await log.close();
+  });
+
   test('a never log is not synced by the interval timer', async () => {
     const log = await ShardLog.open(tempDir(), { durability: 'never', syncIntervalMs: 1 });
     const before = native.ioStats().intervalSyncs;
